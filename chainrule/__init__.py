@@ -1,0 +1,98 @@
+"""chainrule: a NumPy deep-learning library whose autograd is exact to PyTorch's, and readable.
+
+``import chainrule as torch`` runs PyTorch code that stays inside the subset
+documented in ``docs/api.md``.
+"""
+
+from __future__ import annotations
+
+from . import _methods  # noqa: F401  (binds the ops to Tensor)
+from ._dtype import (bool_ as bool, dtype, double, float, float16, float32, float64, get_default_dtype, half,  # noqa: A004
+                     int, int8, int16, int32, int64, long, set_default_dtype, short, uint8)
+from .autograd import grad_mode as _grad_mode
+from .autograd.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (arange, as_tensor, asarray, bernoulli, empty, empty_like, eye, from_numpy, full, full_like,
+                       linspace, logspace, multinomial, normal, ones, ones_like, rand, rand_like, randint,
+                       randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like)
+from .functional import *  # noqa: F401,F403
+from .functional import __all__ as _functional_all
+from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .tensor import Size, Tensor, device, is_tensor
+from . import autograd  # noqa: E402
+
+__version__ = "0.1.0"
+
+FloatTensor = DoubleTensor = LongTensor = None  # set below
+
+
+def is_floating_point(input: Tensor) -> bool:
+    return input.is_floating_point()
+
+
+def numel(input: Tensor) -> int:
+    return input.numel()
+
+
+def _typed_tensor(dt: object) -> type:
+    class _Typed(Tensor):
+        def __new__(cls, *args: object) -> Tensor:  # type: ignore[misc]
+            if len(args) == 1 and not isinstance(args[0], (int,)):
+                return tensor(args[0], dtype=dt)
+            return zeros(*args, dtype=dt)  # type: ignore[arg-type]
+
+    return _Typed
+
+
+FloatTensor = _typed_tensor(float32)  # type: ignore[assignment]
+DoubleTensor = _typed_tensor(float64)  # type: ignore[assignment]
+LongTensor = _typed_tensor(int64)  # type: ignore[assignment]
+
+
+def detach(input: Tensor) -> Tensor:
+    return input.detach()
+
+
+def set_printoptions(precision: object = None, threshold: object = None, edgeitems: object = None,
+                     linewidth: object = None, profile: object = None, sci_mode: object = None) -> None:
+    """Adjust tensor printing (precision, threshold, edgeitems, linewidth), as ``torch.set_printoptions``."""
+    from . import _repr
+
+    if profile == "default":
+        _repr.PRECISION, _repr.THRESHOLD, _repr.EDGEITEMS, _repr.LINEWIDTH = 4, 1000, 3, 80
+    if precision is not None:
+        _repr.PRECISION = precision  # type: ignore[assignment]
+    if threshold is not None:
+        _repr.THRESHOLD = threshold  # type: ignore[assignment]
+    if edgeitems is not None:
+        _repr.EDGEITEMS = edgeitems  # type: ignore[assignment]
+    if linewidth is not None:
+        _repr.LINEWIDTH = linewidth  # type: ignore[assignment]
+
+
+def set_num_threads(n: object) -> None:
+    """Cap BLAS threads when threadpoolctl is installed (PyTorch's ``set_num_threads``)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        return
+    threadpool_limits(n)  # type: ignore[arg-type]
+
+
+def get_num_threads() -> object:
+    import os
+
+    return os.cpu_count() or 1
+
+
+def use_deterministic_algorithms(mode: object, *, warn_only: object = False) -> None:
+    """chainrule is always deterministic on the CPU; accepted for compatibility."""
+
+
+def compile(model: object = None, **kwargs: object) -> object:  # noqa: A001
+    """Accepted for compatibility: returns the model unchanged (chainrule runs eagerly)."""
+    if model is None:
+        return lambda m: m
+    return model
+
+
+_grad_mode_module = _grad_mode

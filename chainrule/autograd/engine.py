@@ -1,0 +1,321 @@
+"""The reverse-mode engine: ``grad`` walks the graph once, in reverse topological order.
+
+1. Seed each output's node with its gradient (``ones`` for a scalar output).
+2. Order the reachable nodes with Kahn's algorithm (iterative, so a chain of
+   100,000 ops needs no recursion; insertion-ordered, so it is deterministic).
+3. When only some ``inputs`` are wanted, mark the nodes that lead to them and
+   skip the rest.
+4. For each node: sum of incoming gradients -> version check -> its backward
+   formula (on arrays, or on Tensors when ``create_graph``) -> reduce every
+   input gradient to the input's shape and dtype (the one place broadcasting is
+   undone) -> pass it on. Saved values are released unless ``retain_graph``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import sys
+
+import numpy as np
+
+from .grad_mode import GRAD_ENABLED
+from .graph import FREED_MSG, Node, check_versions
+from .namespace import ARRAY, TENSOR, sum_to
+
+
+def _shape_str(shape: tuple[int, ...]) -> str:
+    return "torch.Size([" + ", ".join(str(s) for s in shape) + "])"
+
+
+def _seed_grads(outputs: Sequence[Any], grad_outputs: Sequence[Any] | None, create_graph: bool) -> list[Any]:
+    from ..tensor import Tensor
+
+    seeds = []
+    for i, out in enumerate(outputs):
+        go = None if grad_outputs is None else grad_outputs[i]
+        if not out._rg:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if go is None:
+            if out._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            g = np.ones(out._data.shape, dtype=out._data.dtype)
+            seeds.append(Tensor._wrap(g) if create_graph else g)
+            continue
+        if not isinstance(go, Tensor):
+            go = Tensor._wrap(np.asarray(go, dtype=out._data.dtype))
+        if go._data.shape != out._data.shape:
+            if go._data.size == out._data.size == 1:
+                go = go.reshape(out._data.shape)
+            else:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {_shape_str(go._data.shape)} and "
+                    f"output[{i}] has a shape of {_shape_str(out._data.shape)}."
+                )
+        if go._data.dtype != out._data.dtype:
+            go = go.to(out.dtype)
+        seeds.append(go if create_graph else go._data)
+    return seeds
+
+
+def _topo_order(root_nodes: list[Node]) -> list[Node]:
+    """Nodes reachable from the roots, each after every node that consumes it (Kahn)."""
+    consumers: dict[Node, int] = {}
+    stack = list(root_nodes)
+    for n in root_nodes:
+        consumers.setdefault(n, 0)
+    seen = set(stack)
+    while stack:
+        n = stack.pop()
+        for t in n.inputs:
+            if t is not None and t._rg:
+                fn = t.grad_fn
+                if fn is not None:
+                    consumers[fn] = consumers.get(fn, 0) + 1
+                    if fn not in seen:
+                        seen.add(fn)
+                        stack.append(fn)
+    order = []
+    ready = [n for n in root_nodes if consumers[n] == 0]
+    ready = list(dict.fromkeys(ready))
+    while ready:
+        n = ready.pop()
+        order.append(n)
+        for t in n.inputs:
+            if t is not None and t._rg:
+                fn = t.grad_fn
+                if fn is not None:
+                    c = consumers[fn] - 1
+                    consumers[fn] = c
+                    if c == 0:
+                        ready.append(fn)
+    return order
+
+
+def _add(a: Any, b: Any) -> Any:
+    return b if a is None else a + b
+
+
+def run_backward(
+    outputs: Sequence[Any],
+    grad_outputs: Sequence[Any] | None,
+    inputs: Sequence[Any] | None,
+    retain_graph: bool,
+    create_graph: bool,
+    allow_unused: bool = False,
+    accumulate: bool = False,
+) -> list[Any] | None:
+    """Core of ``autograd.grad`` (``inputs`` given) and ``Tensor.backward`` (``accumulate``)."""
+    from ..tensor import Tensor
+
+    seeds = _seed_grads(outputs, grad_outputs, create_graph)
+    F = TENSOR if create_graph else ARRAY
+
+    grads: dict[Node, Any] = {}
+    leaf_grads: dict[int, list[Any]] = {}  # id(leaf) -> [leaf, grad]
+    root_nodes: list[Node] = []
+    for out, g in zip(outputs, seeds):
+        fn = out.grad_fn
+        if fn is None:
+            slot = leaf_grads.setdefault(id(out), [out, None])
+            slot[1] = _add(slot[1], g)
+        else:
+            root_nodes.append(fn)
+            _accumulate(grads, fn, out._out_idx, g)
+
+    order = _topo_order(root_nodes)
+
+    # which (node, output index) pairs and leaves are wanted
+    captures: dict[tuple[Node, int], Any] = {}
+    needed: set[Node] | None = None
+    if inputs is not None:
+        leaf_ids = set()
+        for t in inputs:
+            if not t._rg:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            if t.grad_fn is None:
+                leaf_ids.add(id(t))
+            else:
+                captures[(t.grad_fn, t._out_idx)] = None
+        target_nodes = {n for n, _ in captures}
+        needed = set()
+        for n in reversed(order):  # leaves-side first
+            for t in n.inputs:
+                if t is not None and t._rg:
+                    fn = t.grad_fn
+                    if (fn is None and id(t) in leaf_ids) or (fn is not None and fn in needed):
+                        needed.add(n)
+                        break
+        needed |= target_nodes & set(order)
+
+    prev_mode = GRAD_ENABLED[0]
+    GRAD_ENABLED[0] = create_graph
+    try:
+        for node in order:
+            g = grads.pop(node, None)
+            if g is None:
+                continue
+            if node.retained is not None:
+                _store_retained(node, g)
+            if captures:
+                if node.n_outputs == 1:
+                    if (node, 0) in captures:
+                        captures[(node, 0)] = g
+                else:
+                    for k in range(node.n_outputs):
+                        if (node, k) in captures:
+                            captures[(node, k)] = g[k]
+            if needed is not None and node not in needed:
+                continue
+            if node.freed:
+                raise RuntimeError(FREED_MSG)
+            saves = node.saves
+            x = y = None
+            if saves:
+                check_versions(node)
+                if create_graph:
+                    if saves & 1:
+                        x = node.inputs
+                    if saves & 2:
+                        y = Tensor._from_node(node)
+                else:
+                    if saves & 1:
+                        x = tuple(t._data for t in node.inputs)
+                    if saves & 2:
+                        y = node.out
+            in_grads = node.backward(F, g, x, y)
+            for t, gi in zip(node.inputs, in_grads):
+                if gi is None or t is None or not t._rg:
+                    continue
+                fn = t.grad_fn
+                if needed is not None and fn is not None and fn not in needed:
+                    continue
+                gi = _fit(gi, t, F, g)
+                if fn is None:
+                    if needed is not None and id(t) not in leaf_ids:
+                        continue
+                    slot = leaf_grads.get(id(t))
+                    if slot is None:
+                        leaf_grads[id(t)] = [t, gi]
+                    else:
+                        slot[1] = slot[1] + gi
+                else:
+                    _accumulate(grads, fn, t._out_idx, gi)
+            if not retain_graph and saves:
+                node.freed = True
+                node.out = None
+    finally:
+        GRAD_ENABLED[0] = prev_mode
+
+    if accumulate:
+        # drop every local reference to gradient arrays, so that _accumulate_leaf's
+        # reference count tells whether a gradient is shared (then it is copied)
+        seeds = grads = in_grads = gi = g = x = y = None  # type: ignore[assignment]
+        items = list(leaf_grads.values())
+        leaf_grads.clear()
+        while items:
+            leaf, lg = items.pop()
+            _accumulate_leaf(leaf, lg, create_graph)
+            leaf = lg = None
+        return None
+
+    assert inputs is not None
+    result = []
+    for i, t in enumerate(inputs):
+        if t.grad_fn is None:
+            slot = leaf_grads.get(id(t))
+            g = None if slot is None else slot[1]
+        else:
+            g = captures.get((t.grad_fn, t._out_idx))
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior."
+                )
+            result.append(None)
+            continue
+        if not create_graph:
+            g = Tensor._wrap(_own(g))
+        result.append(g)
+    return result
+
+
+def _fit(gi: Any, t: Any, F: Any, g_in: Any) -> Any:
+    """Reduce a gradient to its input's shape and dtype (broadcasting is undone only here)."""
+    if F is ARRAY:
+        if gi.shape != t._data.shape:
+            gi = sum_to(gi, t._data.shape)
+            if gi.shape != t._data.shape:  # size-1 reshape cases, e.g. (1,) vs ()
+                gi = gi.reshape(t._data.shape)
+        if gi.dtype != t._data.dtype:
+            gi = gi.astype(t._data.dtype)
+        return gi
+    if gi._data.shape != t._data.shape:
+        gi = F.sum_to(gi, t._data.shape)
+    if gi._data.dtype != t._data.dtype:
+        gi = gi.to(t.dtype)
+    return gi
+
+
+def _accumulate(grads: dict[Node, Any], fn: Node, idx: int, g: Any) -> None:
+    if fn.n_outputs == 1:
+        prev = grads.get(fn)
+        grads[fn] = g if prev is None else prev + g
+    else:
+        slot = grads.get(fn)
+        if slot is None:
+            slot = grads[fn] = [None] * fn.n_outputs
+        slot[idx] = _add(slot[idx], g)
+
+
+def _own(g: np.ndarray) -> np.ndarray:
+    """A gradient array that nothing else aliases (pass-through formulas return views and shared arrays)."""
+    if g.base is not None or not g.flags.writeable or not g.flags.owndata:
+        return np.array(g)
+    return g
+
+
+_OWN_REFS = 4
+
+
+def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool) -> None:
+    from ..tensor import Tensor
+
+    if leaf._hooks:
+        for hook in leaf._hooks:
+            r = hook(g if create_graph else Tensor._wrap(g))
+            if r is not None:
+                g = r if create_graph else r._data
+    prev = leaf._grad
+    if create_graph:
+        leaf._grad = g if prev is None else prev + g
+    elif prev is None:
+        leaf._grad = Tensor._wrap(np.array(g, copy=True) if _shared(g) else g)
+    elif prev._rg:  # a grad with history is replaced out of place, like PyTorch
+        leaf._grad = Tensor._wrap(prev._data + g)
+    else:
+        prev._data += g
+        prev._bump()
+
+
+def _shared(g: np.ndarray) -> bool:
+    # Referenced by: the caller's argument, this frame's ``g``, getrefcount's argument, and the
+    # caller's ``lg``. Anything more (another leaf, a user's grad_outputs, a saved value) means shared.
+    return g.base is not None or not g.flags.owndata or not g.flags.writeable or sys.getrefcount(g) > _OWN_REFS
+
+
+def _store_retained(node: Node, g: Any) -> None:
+    from ..tensor import Tensor
+
+    for ref, idx in node.retained:  # type: ignore[union-attr]
+        t = ref()
+        if t is None:
+            continue
+        gk = g if node.n_outputs == 1 else g[idx]
+        if gk is None:
+            continue
+        if isinstance(gk, Tensor):
+            t._grad = gk if t._grad is None else t._grad + gk
+        else:
+            t._grad = Tensor._wrap(np.array(gk)) if t._grad is None else Tensor._wrap(t._grad._data + gk)

@@ -1,0 +1,140 @@
+"""The recorded graph: one ``Node`` per differentiable op application.
+
+A node keeps the input tensors (they are the graph's edges: ``t.grad_fn`` or a
+leaf), the output array when its backward formula needs it, and the version
+counters of everything it saved, so that an in-place change made after the
+forward pass is caught instead of giving a silently wrong gradient.
+
+Subclasses live with their forward in ``chainrule/ops``; each one is a row of
+the derivative catalogue:
+
+* ``name``       PyTorch's grad_fn name (``ExpBackward0``),
+* ``saves``      what ``backward`` reads: ``SAVE_INPUTS`` and/or ``SAVE_OUTPUT``,
+* ``backward(F, g, x, y)``: the vector-Jacobian product. ``F`` is the array
+  namespace (NumPy functions, or chainrule functions when ``create_graph=True``),
+  ``g`` the output gradient, ``x`` the tuple of saved input values, ``y`` the
+  saved output. It returns one gradient (or ``None``) per input, shaped like the
+  *broadcast* result: the engine reduces broadcast dimensions in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SAVE_INPUTS = 1
+SAVE_OUTPUT = 2
+
+FREED_MSG = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they "
+    "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
+    "or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time "
+    "or if you need to access saved tensors after calling backward."
+)
+
+
+class Node:
+    """A recorded op application (PyTorch's ``grad_fn``)."""
+
+    __slots__ = ("inputs", "out", "versions", "out_vc", "out_version", "freed", "retained", "__weakref__")
+    name = "Backward"
+    saves = 0
+    n_outputs = 1
+
+    def __init__(self) -> None:
+        # subclasses are built with ``cls.__new__`` on the hot path; this exists for clarity only
+        self.inputs: tuple[Any, ...] = ()
+        self.freed = False
+
+    def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        raise NotImplementedError(f"the derivative of {self.name} is not implemented")
+
+    # -- PyTorch-compatible introspection -------------------------------------------------
+    @property
+    def next_functions(self) -> tuple[tuple[Any, int], ...]:
+        out = []
+        for t in self.inputs:
+            if t is None or not t._rg:
+                out.append((None, 0))
+            elif t.grad_fn is None:
+                out.append((AccumulateGrad(t), 0))
+            else:
+                out.append((t.grad_fn, t._out_idx))
+        return tuple(out)
+
+    def name_(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<{self.name} object at {hex(id(self))}>"
+
+
+class AccumulateGrad:
+    """Stand-in for PyTorch's leaf node, shown by ``next_functions``."""
+
+    name = "AccumulateGrad"
+
+    def __init__(self, variable: Any) -> None:
+        self.variable = variable
+        self.next_functions: tuple[Any, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+def record(node: Node, out: Any, inputs: tuple[Any, ...]) -> None:
+    """Attach ``node`` as ``out.grad_fn``; remember what its backward will read."""
+    node.inputs = inputs
+    node.freed = False
+    node.retained = None
+    saves = node.saves
+    if saves:
+        if saves & SAVE_INPUTS:
+            vs = []
+            for t in inputs:
+                vc = t._vc
+                if vc is None:
+                    vc = t._vc = [0]
+                vs.append(vc[0])
+            node.versions = vs
+        if saves & SAVE_OUTPUT:
+            node.out = out._data
+            vc = out._vc = [0]
+            node.out_vc = vc
+            node.out_version = 0
+    out.grad_fn = node
+    out._rg = True
+
+
+def check_versions(node: Node) -> None:
+    """Raise PyTorch's error when a saved tensor was modified in place after being saved."""
+    if node.saves & SAVE_INPUTS:
+        for i, (t, v) in enumerate(zip(node.inputs, node.versions)):
+            if t._vc[0] != v:
+                _raise_modified(t, i, node, t._vc[0], v)
+    if node.saves & SAVE_OUTPUT and node.out_vc[0] != node.out_version:
+        _raise_modified_array(node.out, 0, node, node.out_vc[0], node.out_version)
+
+
+def _raise_modified(t: Any, idx: int, node: Node, now: int, expected: int) -> None:
+    _raise_modified_array(t._data, idx, node, now, expected, t)
+
+
+_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+               "bool": "Bool", "int16": "Short", "int8": "Char", "uint8": "Byte"}
+
+
+def _raise_modified_array(arr: Any, idx: int, node: Node, now: int, expected: int, t: Any = None) -> None:
+    tname = _TYPE_NAMES.get(str(arr.dtype), "Float")
+    shape = ", ".join(str(s) for s in arr.shape)
+    if t is not None and t.grad_fn is not None:
+        where = f"which is output {t._out_idx} of {t.grad_fn.name}"
+    elif t is not None:
+        where = "which is a leaf Variable"
+    else:
+        where = f"which is output 0 of {node.name}"
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"[torch.{tname}Tensor [{shape}]], {where}, is at version {now}; expected version {expected} instead. "
+        "Hint: the backtrace further above shows the operation that failed to compute its gradient. "
+        "The variable in question was changed in there or anywhere later. Good luck!"
+    )

@@ -1,0 +1,300 @@
+"""Creation functions: tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint ...
+
+All take ``dtype=``, ``device=`` and ``requires_grad=`` like PyTorch's. Data from
+Python floats becomes the default dtype (float32); NumPy arrays keep their dtype.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import _dtype
+from ._dtype import as_dtype
+from .random import Generator, rng
+from .tensor import Tensor, device as Device
+
+_wrap = Tensor._wrap
+
+
+def _finish(arr: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
+    if device is not None:
+        Device(device)
+    t = _wrap(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _infer_np_dtype(data: Any) -> np.dtype:
+    """PyTorch's inference: any float -> default float, else int -> int64, else bool."""
+    kinds = set()
+
+    def visit(x: Any) -> None:
+        if isinstance(x, Tensor):
+            kinds.add(("t", x._data.dtype))
+        elif isinstance(x, (bool, np.bool_)):
+            kinds.add("b")
+        elif isinstance(x, (int, np.integer)):
+            kinds.add("i")
+        elif isinstance(x, (float, np.floating)):
+            kinds.add("f")
+        elif isinstance(x, np.ndarray):
+            kinds.add(("t", x.dtype))
+        elif isinstance(x, (list, tuple)):
+            for y in x:
+                visit(y)
+        elif isinstance(x, complex):
+            raise TypeError("complex tensors are not supported")
+        else:
+            raise TypeError(f"Could not infer dtype of {type(x).__name__}")
+
+    visit(data)
+    tens = [k[1] for k in kinds if isinstance(k, tuple)]
+    if "f" in kinds or any(d.kind == "f" for d in tens):
+        fl = [d for d in tens if d.kind == "f"]
+        return fl[0] if fl and "f" not in kinds and len(set(fl)) == 1 else _dtype._default[0].np
+    if "i" in kinds or any(d.kind in "iu" for d in tens):
+        return np.dtype(np.int64)
+    if kinds:
+        return np.dtype(np.bool_)
+    return _dtype._default[0].np
+
+
+def _array_from_data(data: Any, dtype: Any = None) -> np.ndarray:
+    if isinstance(data, Tensor):
+        arr = data._data.copy()
+        return arr if dtype is None else arr.astype(as_dtype(dtype).np)
+    if isinstance(data, np.ndarray):
+        arr = np.array(data, copy=True)
+        if dtype is None:
+            if arr.dtype.kind not in "fiub":
+                raise TypeError(f"can't convert np.ndarray of type {arr.dtype}")
+            _dtype.from_numpy_dtype(arr.dtype)
+            return arr
+        return arr.astype(as_dtype(dtype).np)
+    if isinstance(data, np.generic):
+        arr = np.asarray(data)
+        return arr if dtype is None else arr.astype(as_dtype(dtype).np)
+    npd = as_dtype(dtype).np if dtype is not None else _infer_np_dtype(data)
+    try:
+        conv = _tensors_to_arrays(data)
+        return np.array(conv, dtype=npd)
+    except ValueError as e:
+        raise ValueError(f"expected sequence of equal-length lists to build a tensor: {e}") from None
+
+
+def _tensors_to_arrays(x: Any) -> Any:
+    if isinstance(x, Tensor):
+        return x._data
+    if isinstance(x, (list, tuple)):
+        return [_tensors_to_arrays(y) for y in x]
+    return x
+
+
+def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+           pin_memory: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (number, nested lists, NumPy array or Tensor)."""
+    return _finish(_array_from_data(data, dtype), requires_grad, device)
+
+
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    """Like ``tensor`` but shares memory with a NumPy array / Tensor of the same dtype."""
+    if isinstance(data, Tensor):
+        return data if dtype is None or as_dtype(dtype) == data.dtype else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or as_dtype(dtype).np == data.dtype):
+        _dtype.from_numpy_dtype(data.dtype)
+        return _wrap(data)
+    return tensor(data, dtype=dtype, device=device)
+
+
+asarray = as_tensor
+
+
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """A tensor sharing memory with ``ndarray`` (its dtype kept: float64 stays float64)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _dtype.from_numpy_dtype(ndarray.dtype)
+    return _wrap(ndarray)
+
+
+def _size(size: Sequence[Any]) -> tuple[int, ...]:
+    from .ops._util import shape_arg
+
+    sh = shape_arg(size)
+    for s in sh:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(sh)}")
+    return sh
+
+
+def _float_dtype(dtype: Any) -> np.dtype:
+    return _dtype._default[0].np if dtype is None else as_dtype(dtype).np
+
+
+def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, out: Any = None) -> Tensor:
+    return _finish(np.zeros(_size(size), dtype=_float_dtype(dtype)), requires_grad, device)
+
+
+def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.ones(_size(size), dtype=_float_dtype(dtype)), requires_grad, device)
+
+
+def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.zeros(_size(size), dtype=_float_dtype(dtype)), requires_grad, device)
+
+
+def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value, as PyTorch)."""
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if dtype is None:
+        npd = _infer_np_dtype(fill_value)
+    else:
+        npd = as_dtype(dtype).np
+    return _finish(np.full(_size((size,)), fill_value, dtype=npd), requires_grad, device)
+
+
+def _like_dtype(input: Tensor, dtype: Any) -> np.dtype:
+    return input._data.dtype if dtype is None else as_dtype(dtype).np
+
+
+def zeros_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.zeros(input._data.shape, dtype=_like_dtype(input, dtype)), requires_grad, device)
+
+
+def ones_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.ones(input._data.shape, dtype=_like_dtype(input, dtype)), requires_grad, device)
+
+
+def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    return _finish(np.full(input._data.shape, fill_value, dtype=_like_dtype(input, dtype)), requires_grad, device)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 unless any argument is a float."""
+    if end is None:
+        start, end = 0, start
+    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    start, end, step = vals
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0 and end != start:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        npd = _dtype._default[0].np if any(isinstance(v, float) for v in vals) else np.dtype(np.int64)
+    else:
+        npd = as_dtype(dtype).np
+    n = max(int(math.ceil((end - start) / step)), 0)
+    arr = (start + step * np.arange(n, dtype=np.float64)).astype(npd) if npd.kind == "f" else \
+        np.arange(start, start + n * step, step, dtype=npd)[:n]
+    return _finish(arr, requires_grad, device)
+
+
+def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    arr = np.linspace(float(start), float(end), int(steps)).astype(_float_dtype(dtype))
+    return _finish(arr, requires_grad, device)
+
+
+def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    arr = np.logspace(float(start), float(end), int(steps), base=base).astype(_float_dtype(dtype))
+    return _finish(arr, requires_grad, device)
+
+
+def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.eye(n, n if m is None else m, dtype=_float_dtype(dtype)), requires_grad, device)
+
+
+def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    """Uniform samples on [0, 1)."""
+    npd = _float_dtype(dtype)
+    return _finish(rng(generator).random(_size(size)).astype(npd), requires_grad, device)
+
+
+def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    """Standard normal samples."""
+    npd = _float_dtype(dtype)
+    return _finish(rng(generator).standard_normal(_size(size)).astype(npd), requires_grad, device)
+
+
+def randint(low: int, high: Any = None, size: Any = None, *, generator: Generator | None = None, dtype: Any = None,
+            device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Integers uniform on [low, high); ``randint(high, size)`` starts at 0."""
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None:
+        raise TypeError("randint() missing required argument 'size'")
+    npd = np.dtype(np.int64) if dtype is None else as_dtype(dtype).np
+    if high <= low:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    return _finish(rng(generator).integers(low, high, size=_size((size,))).astype(npd), requires_grad, device)
+
+
+def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(rng().random(input._data.shape).astype(_like_dtype(input, dtype)), requires_grad, device)
+
+
+def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(rng().standard_normal(input._data.shape).astype(_like_dtype(input, dtype)), requires_grad, device)
+
+
+def randint_like(input: Tensor, low: int, high: Any = None, *, dtype: Any = None, device: Any = None) -> Tensor:
+    if high is None:
+        low, high = 0, low
+    return _finish(rng().integers(low, high, size=input._data.shape).astype(_like_dtype(input, dtype)), False, device)
+
+
+def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """A random permutation of 0 … n−1."""
+    npd = np.dtype(np.int64) if dtype is None else as_dtype(dtype).np
+    return _finish(rng(generator).permutation(int(n)).astype(npd), requires_grad, device)
+
+
+def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None,
+           dtype: Any = None) -> Tensor:
+    """Normal samples with the given mean and std (numbers or tensors)."""
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
+    shape = _size((size,)) if size is not None else np.broadcast_shapes(np.shape(m), np.shape(s))
+    npd = (mean._data.dtype if isinstance(mean, Tensor) else _float_dtype(dtype))
+    return _wrap((rng(generator).standard_normal(shape) * s + m).astype(npd))
+
+
+def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = None) -> Tensor:
+    """Samples in {0, 1} with probabilities ``input`` (or the number ``p``)."""
+    probs = input._data if p is None else np.full(input._data.shape, p)
+    return _wrap((rng(generator).random(input._data.shape) < probs).astype(input._data.dtype))
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
+                generator: Generator | None = None) -> Tensor:
+    """Indices sampled in proportion to the non-negative weights in each row."""
+    P = np.atleast_2d(input._data.astype(np.float64))
+    g = rng(generator)
+    rows = []
+    for p in P:
+        if (p < 0).any() or not np.isfinite(p).all() or p.sum() <= 0:
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        if not replacement and num_samples > (p > 0).sum():
+            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+        rows.append(g.choice(len(p), size=num_samples, replace=replacement, p=p / p.sum()))
+    out = np.asarray(rows, dtype=np.int64)
+    return _wrap(out if input._data.ndim == 2 else out[0])

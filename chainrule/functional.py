@@ -1,0 +1,40 @@
+"""The public math functions, ``chainrule.exp`` … ``chainrule.gather``, gathered from the op families."""
+
+from __future__ import annotations
+
+from .ops.arith import (add, allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, div, eq, equal,
+                        floor_divide, ge, gt, isclose, le, logical_and, logical_not, logical_or, logical_xor, lt,
+                        maximum, minimum, mul, ne, neg, pow, remainder, square, sub)
+from .ops.cast import clone
+from .ops.linalg import bmm, dot, matmul, mm, mv, outer
+from .ops.pointwise import (abs, acos, asin, atan, ceil, cos, cosh, exp, expm1, floor, isfinite, isinf, isnan,
+                            log, log1p, log2, log10, reciprocal, relu, round, rsqrt, sigmoid, sign, sin, sinh,
+                            sqrt, tan, tanh, trunc)
+from .ops.reduction import (all, amax, amin, any, argmax, argmin, count_nonzero, cumsum, logsumexp, max, mean,
+                            min, norm, prod, std, std_mean, sum, var, var_mean)
+from .ops.selection import clamp, clamp_max, clamp_min, clip, masked_fill, where
+from .ops.shape import (broadcast_tensors, broadcast_to, cat, chunk, concat, concatenate, expand, flatten, flip,
+                        gather, hstack, index_select, movedim, narrow, permute, repeat, reshape, split, squeeze,
+                        stack, swapaxes, t, transpose, tril, triu, unbind, unflatten, unsqueeze, vstack)
+from .ops.softmax import log_softmax, softmax
+
+subtract, multiply, divide, negative, true_divide = sub, mul, div, neg, div
+absolute, arctan, arcsin, arccos = abs, atan, asin, acos
+greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+swapdims = swapaxes
+
+__all__ = [
+    "add", "allclose", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "div", "eq", "equal",
+    "floor_divide", "ge", "gt", "isclose", "le", "logical_and", "logical_not", "logical_or", "logical_xor", "lt",
+    "maximum", "minimum", "mul", "ne", "neg", "pow", "remainder", "square", "sub", "clone", "bmm", "dot", "matmul",
+    "mm", "mv", "outer", "abs", "acos", "asin", "atan", "ceil", "cos", "cosh", "exp", "expm1", "floor", "isfinite",
+    "isinf", "isnan", "log", "log1p", "log2", "log10", "reciprocal", "relu", "round", "rsqrt", "sigmoid", "sign",
+    "sin", "sinh", "sqrt", "tan", "tanh", "trunc", "all", "amax", "amin", "any", "argmax", "argmin",
+    "count_nonzero", "cumsum", "logsumexp", "max", "mean", "min", "norm", "prod", "std", "std_mean", "sum", "var",
+    "var_mean", "clamp", "clamp_max", "clamp_min", "clip", "masked_fill", "where", "broadcast_tensors",
+    "broadcast_to", "cat", "chunk", "concat", "concatenate", "expand", "flatten", "flip", "gather", "hstack",
+    "index_select", "movedim", "narrow", "permute", "repeat", "reshape", "split", "squeeze", "stack", "swapaxes",
+    "t", "transpose", "tril", "triu", "unbind", "unflatten", "unsqueeze", "vstack", "log_softmax", "softmax",
+    "subtract", "multiply", "divide", "negative", "true_divide", "absolute", "arctan", "arcsin", "arccos",
+    "greater", "less", "greater_equal", "less_equal", "not_equal", "swapdims",
+]

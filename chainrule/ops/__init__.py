@@ -1,0 +1,1 @@
+"""The derivative catalogue: every differentiable primitive, forward beside backward, by family."""

@@ -1,0 +1,210 @@
+"""Indexing: ``x[idx]`` and ``x[idx] = v`` with int, slice, None, Ellipsis, bool masks and int arrays.
+
+The gradient of ``x[idx]`` is zeros with ``G`` *added* at ``idx`` (repeated
+integer indices accumulate). ``x[idx] = v`` records PyTorch's ``CopySlices``:
+``x`` keeps the gradient outside ``idx``, ``v`` receives the gradient inside it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._util import GRAD_ENABLED, Node, Tensor, record, wrap
+
+_ndarray = np.ndarray
+
+
+def convert_index(index: Any) -> Any:
+    """Translate Tensors and lists inside an index into NumPy arrays."""
+    if isinstance(index, tuple):
+        return tuple(_convert_one(i) for i in index)
+    return _convert_one(index)
+
+
+def _convert_one(i: Any) -> Any:
+    if isinstance(i, Tensor):
+        a = i._data
+        if a.dtype.kind == "f":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return a
+    if isinstance(i, list):
+        a = np.asarray([x._data if isinstance(x, Tensor) else x for x in i])
+        if a.dtype.kind == "f":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return a
+    if isinstance(i, bool):
+        return i
+    return i
+
+
+def _is_basic(idx: Any) -> bool:
+    items = idx if isinstance(idx, tuple) else (idx,)
+    for i in items:
+        if isinstance(i, (_ndarray, bool, np.bool_)):
+            return False
+    return True
+
+
+class IndexBackward0(Node):
+    """y = x[idx].   ∂L/∂x = zeros(x.shape) with G added at idx."""
+
+    __slots__ = ("index", "shape", "basic")
+    name = "IndexBackward0"
+
+    def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
+        if F.is_tensor:
+            return (index_add_zeros(self.shape, self.index, g, self.basic),)
+        out = np.zeros(self.shape, dtype=g.dtype)
+        if self.basic:
+            out[self.index] = g
+        else:
+            np.add.at(out, self.index, g)
+        return (out,)
+
+
+class SliceBackward0(IndexBackward0):
+    __slots__ = ()
+    name = "SliceBackward0"
+
+
+class SelectBackward0(IndexBackward0):
+    __slots__ = ()
+    name = "SelectBackward0"
+
+
+def _index_error(A: np.ndarray, idx: Any, err: Exception) -> IndexError:
+    msg = str(err)
+    items = idx if isinstance(idx, tuple) else (idx,)
+    dim = 0
+    for i in items:
+        if isinstance(i, (int, np.integer)) and not isinstance(i, bool) and dim < A.ndim:
+            if not -A.shape[dim] <= i < A.shape[dim]:
+                return IndexError(f"index {i} is out of bounds for dimension {dim} with size {A.shape[dim]}")
+        if i is not None and i is not Ellipsis:
+            dim += 1
+    if "too many indices" in msg:
+        return IndexError(f"too many indices for tensor of dimension {A.ndim}")
+    return IndexError(msg)
+
+
+def getitem(input: Tensor, index: Any) -> Tensor:
+    """``input[index]``: a view for basic indexing, a copy for masks and integer arrays."""
+    idx = convert_index(index)
+    A = input._data
+    try:
+        out = A[idx]
+    except IndexError as e:
+        raise _index_error(A, idx, e) from None
+    basic = _is_basic(idx)
+    t = wrap(out if type(out) is _ndarray else np.asarray(out))
+    if basic and type(out) is _ndarray and out.base is not None:
+        vc = input._vc
+        if vc is None:
+            vc = input._vc = [0]
+        t._vc = vc
+    if GRAD_ENABLED[0] and input._rg:
+        cls = SelectBackward0 if isinstance(idx, (int, np.integer)) else (SliceBackward0 if basic else IndexBackward0)
+        node = cls.__new__(cls)
+        node.index = idx
+        node.shape = A.shape
+        node.basic = basic
+        record(node, t, (input,))
+    return t
+
+
+class IndexAddZerosBackward(Node):
+    """y = zeros(shape) with G added at idx.   ∂L/∂G = (∂L/∂y)[idx]  (makes indexing twice differentiable)."""
+
+    __slots__ = ("index",)
+    name = "IndexPutBackward0"
+
+    def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
+        return (getitem(g, self.index) if F.is_tensor else g[self.index],)
+
+
+def index_add_zeros(shape: tuple[int, ...], index: Any, g: Tensor, basic: bool = False) -> Tensor:
+    """zeros(shape) with ``g`` added at ``index``, differentiable with respect to ``g``."""
+    out = np.zeros(shape, dtype=g._data.dtype)
+    if basic:
+        out[index] = g._data
+    else:
+        np.add.at(out, index, g._data)
+    t = wrap(out)
+    if GRAD_ENABLED[0] and g._rg:
+        node = IndexAddZerosBackward.__new__(IndexAddZerosBackward)
+        node.index = index
+        record(node, t, (g,))
+    return t
+
+
+class CopySlices(Node):
+    """x[idx] = v.   ∂L/∂x_old = G with zeros at idx,   ∂L/∂v = G[idx] (summed to v's shape)."""
+
+    __slots__ = ("index",)
+    name = "CopySlices"
+
+    def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, Any]:
+        old, val = self.inputs
+        g_old = g_val = None
+        if old is not None and old._rg:
+            if F.is_tensor:
+                mask = np.ones(g._data.shape, dtype=bool)
+                mask[self.index] = False
+                g_old = g * wrap(mask.astype(g._data.dtype))
+            else:
+                g_old = g.copy()
+                g_old[self.index] = 0
+        if val is not None and val._rg:
+            g_val = getitem(g, self.index) if F.is_tensor else g[self.index]
+        return g_old, g_val
+
+
+def leaf_inplace_error() -> RuntimeError:
+    return RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def graph_handle(t: Tensor, data: np.ndarray) -> Tensor:
+    """A Tensor standing for ``t`` *before* an in-place change: same graph position, given data."""
+    h = wrap(data, t._rg)
+    h.grad_fn = t.grad_fn
+    h._out_idx = t._out_idx
+    return h
+
+
+def setitem(self: Tensor, index: Any, value: Any) -> None:
+    """``self[index] = value`` in place (value broadcast and cast to self's dtype)."""
+    idx = convert_index(index)
+    A = self._data
+    val_t = value if isinstance(value, Tensor) else None
+    V = value._data if val_t is not None else value
+    recording = GRAD_ENABLED[0] and (self._rg or (val_t is not None and val_t._rg))
+    if recording and self._rg and self.grad_fn is None:
+        raise leaf_inplace_error()
+    if not A.flags.writeable:
+        A = self._data = A.copy()
+    if isinstance(V, np.ndarray) and V.dtype.kind == "f" and A.dtype.kind in "iub":
+        V = V.astype(A.dtype)
+    try:
+        region = A[idx]
+        np.broadcast_to(V, np.shape(region))
+    except IndexError as e:
+        raise _index_error(A, idx, e) from None
+    except ValueError:
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(np.shape(V))} cannot be broadcast to indexing result of "
+            f"shape {list(np.shape(region))}"
+        ) from None
+    old = graph_handle(self, A) if recording else None
+    A[idx] = V
+    if recording:
+        node = CopySlices.__new__(CopySlices)
+        node.index = idx
+        node.inputs = (old, val_t)
+        node.freed = False
+        node.retained = None
+        self.grad_fn = node
+        self._rg = True
+        self._out_idx = 0
+    self._bump()

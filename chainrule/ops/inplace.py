@@ -1,0 +1,238 @@
+"""In-place methods (``add_``, ``mul_``, ``zero_``, ``x += y`` ...) with PyTorch's rules.
+
+* A leaf that requires grad refuses in-place ops while grad mode is on.
+* Every in-place change bumps the version counter, so a tensor saved for
+  backward and then modified raises "modified by an inplace operation".
+* On a non-leaf that is part of a graph, the op is recorded against a copy of
+  the old value and the tensor takes the new node as its ``grad_fn``.
+* The result must fit the tensor's dtype (``int.add_(0.5)`` is an error).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..random import rng
+from ._util import GRAD_ENABLED, Tensor
+from .indexing import graph_handle, leaf_inplace_error
+
+_TN = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+       "bool": "Bool", "int16": "Short", "int8": "Char", "uint8": "Byte"}
+
+
+def _recording(self: Tensor, args: tuple[Any, ...]) -> bool:
+    if not GRAD_ENABLED[0]:
+        return False
+    rec = self._rg or any(isinstance(a, Tensor) and a._rg for a in args)
+    if rec and self._rg and self.grad_fn is None:
+        raise leaf_inplace_error()
+    return rec
+
+
+def _write(self: Tensor, R: np.ndarray) -> None:
+    A = self._data
+    if R.dtype != A.dtype:
+        if (R.dtype.kind == "f" and A.dtype.kind in "iub") or (R.dtype.kind in "iu" and A.dtype.kind == "b"):
+            raise RuntimeError(
+                f"result type {_TN.get(str(R.dtype), R.dtype)} can't be cast to the desired output type "
+                f"{_TN.get(str(A.dtype), A.dtype)}"
+            )
+    if R.shape != A.shape:
+        try:
+            R = np.broadcast_to(R, A.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"output with shape {list(A.shape)} doesn't match the broadcast shape {list(R.shape)}"
+            ) from None
+    if not A.flags.writeable:
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation."
+        )
+    np.copyto(A, R, casting="unsafe")
+
+
+def apply_inplace(self: Tensor, fn: Callable[..., Tensor], *args: Any, **kwargs: Any) -> Tensor:
+    """Run ``fn(self, *args)`` and write the result into ``self``'s array, keeping autograd right."""
+    if _recording(self, args):
+        old = graph_handle(self, self._data.copy())
+        r = fn(old, *args, **kwargs)
+        _write(self, r._data)
+        self.grad_fn = r.grad_fn
+        self._rg = r._rg
+        self._out_idx = 0
+    else:
+        r = fn(self, *args, **kwargs)
+        if r is not self:
+            _write(self, r._data)
+    self._bump()
+    return self
+
+
+def _ufunc_inplace(self: Tensor, ufunc: Any, fn: Callable[..., Tensor], other: Any) -> Tensor:
+    """Fast path: when nothing is recorded, compute straight into ``self``'s array."""
+    if GRAD_ENABLED[0] and (self._rg or (isinstance(other, Tensor) and other._rg)):
+        return apply_inplace(self, fn, other)
+    A = self._data
+    B = other._data if isinstance(other, Tensor) else other
+    try:
+        ufunc(A, B, out=A, casting="same_kind")
+    except (TypeError, ValueError):  # a dtype that must not be cast, or a shape that does not fit
+        return apply_inplace(self, fn, other)
+    self._bump()
+    return self
+
+
+def add_(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    from .arith import add
+
+    if alpha != 1:
+        return apply_inplace(self, lambda a, b: add(a, b, alpha=alpha), other)
+    return _ufunc_inplace(self, np.add, add, other)
+
+
+def sub_(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    from .arith import sub
+
+    if alpha != 1:
+        return apply_inplace(self, lambda a, b: sub(a, b, alpha=alpha), other)
+    return _ufunc_inplace(self, np.subtract, sub, other)
+
+
+def mul_(self: Tensor, other: Any) -> Tensor:
+    from .arith import mul
+
+    return _ufunc_inplace(self, np.multiply, mul, other)
+
+
+def div_(self: Tensor, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    from .arith import div
+
+    if rounding_mode is not None or self._data.dtype.kind != "f":
+        return apply_inplace(self, lambda a, b: div(a, b, rounding_mode=rounding_mode), other)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _ufunc_inplace(self, np.true_divide, div, other)
+
+
+def pow_(self: Tensor, exponent: Any) -> Tensor:
+    from .arith import pow
+
+    return apply_inplace(self, pow, exponent)
+
+
+def neg_(self: Tensor) -> Tensor:
+    from .arith import neg
+
+    return apply_inplace(self, neg)
+
+
+def _unary_inplace(name: str) -> Callable[[Tensor], Tensor]:
+    def method(self: Tensor) -> Tensor:
+        from . import pointwise
+
+        return apply_inplace(self, getattr(pointwise, name))
+
+    method.__name__ = name + "_"
+    method.__doc__ = f"In-place ``{name}``."
+    return method
+
+
+exp_ = _unary_inplace("exp")
+log_ = _unary_inplace("log")
+sqrt_ = _unary_inplace("sqrt")
+abs_ = _unary_inplace("abs")
+sigmoid_ = _unary_inplace("sigmoid")
+tanh_ = _unary_inplace("tanh")
+relu_ = _unary_inplace("relu")
+floor_ = _unary_inplace("floor")
+round_ = _unary_inplace("round")
+sin_ = _unary_inplace("sin")
+cos_ = _unary_inplace("cos")
+
+
+def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+    from .selection import clamp
+
+    return apply_inplace(self, clamp, min, max)
+
+
+def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
+    from .selection import masked_fill
+
+    return apply_inplace(self, masked_fill, mask, value)
+
+
+def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
+    """Copy ``src`` (broadcast, cast to self's dtype) into self; differentiable with respect to ``src``."""
+    from .cast import cast
+    from .shape import expand
+
+    if not isinstance(src, Tensor):
+        from ..creation import tensor
+
+        src = tensor(src)
+
+    def fn(old: Tensor, s: Tensor) -> Tensor:
+        out = cast(s, old.dtype) if s._data.dtype != old._data.dtype else s
+        if out._data.shape != old._data.shape:
+            out = expand(out, old._data.shape)
+        from .cast import clone
+
+        return clone(out) if out is s else out
+
+    if _recording(self, (src,)):
+        return apply_inplace(self, fn, src)
+    _write(self, src._data.astype(self._data.dtype, copy=False))
+    self._bump()
+    return self
+
+
+def _fill_values(self: Tensor, values: np.ndarray) -> Tensor:
+    if GRAD_ENABLED[0] and self._rg and self.grad_fn is None:
+        raise leaf_inplace_error()
+    _write(self, values)
+    if GRAD_ENABLED[0] and self._rg:  # a filled non-leaf no longer depends on its history
+        self.grad_fn = None
+        self._rg = False
+    self._bump()
+    return self
+
+
+def zero_(self: Tensor) -> Tensor:
+    return _fill_values(self, np.zeros((), dtype=self._data.dtype))
+
+
+def fill_(self: Tensor, value: Any) -> Tensor:
+    v = value.item() if isinstance(value, Tensor) else value
+    return _fill_values(self, np.asarray(v).astype(self._data.dtype))
+
+
+def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+    return _fill_values(self, rng(generator).uniform(a, b, self._data.shape).astype(self._data.dtype))
+
+
+def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+    vals = rng(generator).standard_normal(self._data.shape) * std + mean
+    return _fill_values(self, vals.astype(self._data.dtype))
+
+
+def bernoulli_(self: Tensor, p: float = 0.5, *, generator: Any = None) -> Tensor:
+    return _fill_values(self, (rng(generator).random(self._data.shape) < p).astype(self._data.dtype))
+
+
+def random_(self: Tensor, low: int = 0, high: Any = None, *, generator: Any = None) -> Tensor:
+    if high is None:
+        low, high = 0, low if low else 2**24
+    return _fill_values(self, rng(generator).integers(low, high, self._data.shape).astype(self._data.dtype))
+
+
+def exponential_(self: Tensor, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+    return _fill_values(self, rng(generator).exponential(1 / lambd, self._data.shape).astype(self._data.dtype))
+
+
+def setitem(self: Tensor, index: Any, value: Any) -> None:
+    from .indexing import setitem as _setitem
+
+    _setitem(self, index, value)

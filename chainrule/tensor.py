@@ -1,0 +1,430 @@
+"""The Tensor: a NumPy array, its dtype, and its place in the autograd graph.
+
+Attributes (``__slots__``, set by ``_wrap`` on every op's hot path):
+
+* ``_data``     the NumPy array (``.data`` is the PyTorch-style detached Tensor view)
+* ``_rg``       requires_grad
+* ``grad_fn``   the ``Node`` that made it, ``None`` for leaves
+* ``_grad``     accumulated gradient (a Tensor) for leaves and ``retain_grad()`` tensors
+* ``_vc``       version counter, a one-element list shared with views; created lazily
+* ``_out_idx``  which output of ``grad_fn`` this is (multi-output custom Functions)
+
+Math methods are bound in ``chainrule/_methods.py``; the ops live in ``chainrule/ops``.
+"""
+
+from __future__ import annotations
+
+import warnings
+import weakref
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from . import _dtype
+from ._dtype import dtype as DType
+from ._dtype import from_numpy_dtype
+from .autograd.grad_mode import GRAD_ENABLED
+
+_ndarray = np.ndarray
+
+
+class device:
+    """``device('cpu')``: chainrule computes on the CPU with NumPy (CuPy later)."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type: "str | device" = "cpu", index: int | None = None) -> None:  # noqa: A002
+        if isinstance(type, device):
+            type, index = type.type, type.index  # noqa: A001
+        name = str(type)
+        if ":" in name:
+            name, _, idx = name.partition(":")
+            index = int(idx)
+        if name != "cpu":
+            raise RuntimeError(
+                f"device {name!r} is not available: chainrule runs on the CPU with NumPy (expected 'cpu')"
+            )
+        self.type = name
+        self.index = index
+
+    def __repr__(self) -> str:
+        return f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and other.type == self.type
+
+    def __hash__(self) -> int:
+        return hash(self.type)
+
+
+CPU = device("cpu")
+
+
+class Size(tuple):
+    """``torch.Size``: a tuple of ints that prints like PyTorch's."""
+
+    def __repr__(self) -> str:
+        return "torch.Size([" + ", ".join(str(s) for s in self) + "])"
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class Tensor:
+    """An n-dimensional array with reverse-mode autograd, spelled like ``torch.Tensor``."""
+
+    __slots__ = ("_data", "_rg", "grad_fn", "_grad", "_vc", "_out_idx", "_retains", "_hooks", "__weakref__")
+
+    __array_priority__ = 1000  # ndarray <op> Tensor defers to the Tensor
+
+    # -- construction -------------------------------------------------------------------------
+    def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        """``Tensor(data)`` or ``Tensor(*sizes)`` (uninitialised float32, like ``torch.Tensor(2, 3)``)."""
+        if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+            from .creation import _array_from_data
+
+            arr = _array_from_data(args[0], _dtype.get_default_dtype().np if dtype is None else dtype)
+        else:
+            arr = np.zeros(tuple(int(a) for a in args), dtype=_dtype.get_default_dtype().np)
+        _init(self, arr)
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @staticmethod
+    def _wrap(data: np.ndarray, requires_grad: bool = False) -> "Tensor":
+        t = _new(Tensor)
+        t._data = data
+        t._rg = requires_grad
+        t.grad_fn = None
+        t._grad = None
+        t._vc = None
+        t._out_idx = 0
+        t._retains = False
+        t._hooks = None
+        return t
+
+    @staticmethod
+    def _from_node(node: Any, idx: int = 0) -> "Tensor":
+        """The output of ``node`` as a Tensor in its graph (for ``create_graph`` passes)."""
+        t = Tensor._wrap(node.out if node.n_outputs == 1 else node.out[idx], True)
+        t.grad_fn = node
+        t._vc = node.out_vc
+        t._out_idx = idx
+        return t
+
+    # -- basic properties ----------------------------------------------------------------------
+    @property
+    def dtype(self) -> DType:
+        return from_numpy_dtype(self._data.dtype)
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return int(self._data.itemsize)
+
+    @property
+    def device(self) -> device:
+        return CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def is_contiguous(self) -> bool:
+        return bool(self._data.flags.c_contiguous)
+
+    def contiguous(self) -> "Tensor":
+        return self
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self) -> Iterator["Tensor"]:
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data)
+
+    def __complex__(self) -> complex:
+        return complex(self.item())
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if self._rg:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    # -- autograd attributes -------------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        self.requires_grad_(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """Set requires_grad in place: only floating-point leaves may change it."""
+        if self.grad_fn is not None:
+            if requires_grad:
+                return self
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+            )
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._rg = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def grad(self) -> "Tensor | None":
+        if self.grad_fn is not None and not self._retains and self._grad is None:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
+                "Tensor by mistake, make sure you access the leaf Tensor instead.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: "Tensor | None") -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of {type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(
+                    f"assigned grad has data of a different size: expected {list(self._data.shape)}, "
+                    f"got {list(value._data.shape)}"
+                )
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = value
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor after backward (a no-op on leaves)."""
+        if not self._rg:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains:
+            return
+        self._retains = True
+        node = self.grad_fn
+        if node.retained is None:
+            node.retained = []
+        node.retained.append((weakref.ref(self), self._out_idx))
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains
+
+    def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> Any:
+        """Call ``hook(grad)`` when this leaf's gradient is computed; its return value replaces the grad."""
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            from .ops.hooks import attach_hook
+
+            return attach_hook(self, hook)
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        hooks = self._hooks
+
+        class _Handle:
+            def remove(self) -> None:
+                if hook in hooks:
+                    hooks.remove(hook)
+
+        return _Handle()
+
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
+                 inputs: Any = None) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (``autograd.backward`` on one tensor)."""
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    @property
+    def data(self) -> "Tensor":
+        """A detached Tensor sharing this one's array; changes to it are not tracked by autograd."""
+        return Tensor._wrap(self._data)
+
+    @data.setter
+    def data(self, value: "Tensor") -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+        self._data = value._data
+
+    # -- versions (in-place tracking) ---------------------------------------------------------
+    def _bump(self) -> None:
+        vc = self._vc
+        if vc is None:
+            self._vc = [1]
+        else:
+            vc[0] += 1
+
+    @property
+    def _version(self) -> int:
+        return 0 if self._vc is None else self._vc[0]
+
+    # -- conversion -----------------------------------------------------------------------------
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The underlying array (shared, not copied). Refused when the tensor requires grad, as in PyTorch."""
+        if self._rg and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def item(self) -> Any:
+        """The single value as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
+            )
+        return self._data.reshape(()).item()
+
+    def tolist(self) -> Any:
+        return self._data.tolist()
+
+    def detach(self) -> "Tensor":
+        """A new tensor sharing the array, cut from the graph (shares the version counter)."""
+        t = Tensor._wrap(self._data)
+        if self._vc is None:
+            self._vc = [0]
+        t._vc = self._vc
+        return t
+
+    def detach_(self) -> "Tensor":
+        self.grad_fn = None
+        self._rg = False
+        return self
+
+    def cpu(self) -> "Tensor":
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> "Tensor":
+        raise RuntimeError("chainrule has no CUDA backend yet: tensors live on the CPU (device('cpu'))")
+
+    def __repr__(self) -> str:
+        from ._repr import tensor_repr
+
+        return tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return repr(self) if not spec else format(repr(self), spec)
+
+    def __reduce__(self) -> Any:
+        return (_rebuild, (self._data, self._rg))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Tensor":
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment."
+            )
+        t = type(self)._wrap(self._data.copy(), self._rg) if type(self) is Tensor else _copy_subclass(self)
+        memo[id(self)] = t
+        if self._grad is not None:
+            t._grad = Tensor._wrap(self._grad._data.copy())
+        return t
+
+
+_new = object.__new__
+
+
+def _init(t: Tensor, arr: np.ndarray) -> None:
+    t._data = arr
+    t._rg = False
+    t.grad_fn = None
+    t._grad = None
+    t._vc = None
+    t._out_idx = 0
+    t._retains = False
+    t._hooks = None
+
+
+def _copy_subclass(t: Tensor) -> Tensor:
+    new = _new(type(t))
+    _init(new, t._data.copy())
+    new._rg = t._rg
+    return new
+
+
+def _rebuild(data: np.ndarray, rg: bool) -> Tensor:
+    return Tensor._wrap(data, rg)
+
+
+def _wrap_dim(dim: int, ndim: int) -> int:
+    """Normalise a possibly negative ``dim``, with PyTorch's IndexError when out of range."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n
+
+
+def grad_enabled() -> bool:
+    return GRAD_ENABLED[0]
+
+
+def is_tensor(obj: Any) -> bool:
+    return isinstance(obj, Tensor)
