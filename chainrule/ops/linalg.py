@@ -42,8 +42,12 @@ class MmBackward0(Node):
             g = F.expand_dims(g, -1)
         if ia._rg:
             ga = F.matmul(g, F.swapaxes(b, -1, -2))
+            if x[0].ndim == 1:  # drop the promoted row axis: (..., 1, k) -> (..., k)
+                ga = F.reshape(ga, tuple(ga.shape[:-2]) + tuple(ga.shape[-1:]))
         if ib._rg:
             gb = F.matmul(F.swapaxes(a, -1, -2), g)
+            if x[1].ndim == 1:  # drop the promoted column axis: (..., k, 1) -> (..., k)
+                gb = F.reshape(gb, tuple(gb.shape[:-1]))
         return ga, gb
 
 
