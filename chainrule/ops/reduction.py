@@ -118,7 +118,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
         out = A.sum(axis=dims, keepdims=keepdim) / A.dtype.type(n) if n else np.full(
             _out_shape(A.shape, dims, keepdim), np.nan, dtype=A.dtype)
     cls = MeanBackward0 if dim is None else MeanBackward1
-    return _reduce_node(cls, np.asarray(out, dtype=A.dtype), input, dims, keepdim, n=max(n, 1))
+    return _reduce_node(cls, np.asarray(out, dtype=A.dtype), input, dims, keepdim, n=n if n > 1 else 1)  # the builtin max is shadowed here
 
 
 def _out_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None, keepdim: bool) -> tuple[int, ...]:
