@@ -7,14 +7,16 @@ Python floats becomes the default dtype (float32); NumPy arrays keep their dtype
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from . import _dtype
 from ._dtype import as_dtype
 from .random import Generator, rng
-from .tensor import Tensor, device as Device
+from .tensor import Tensor
+from .tensor import device as Device
 
 _wrap = Tensor._wrap
 
@@ -24,7 +26,7 @@ def _finish(arr: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
         Device(device)
     t = _wrap(arr)
     if requires_grad:
-        t.requires_grad_(True)
+        t._set_requires_grad(True, "Only Tensors of floating point and complex dtype can require gradients")
     return t
 
 

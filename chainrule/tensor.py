@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import warnings
 import weakref
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +34,7 @@ class device:
 
     __slots__ = ("type", "index")
 
-    def __init__(self, type: "str | device" = "cpu", index: int | None = None) -> None:  # noqa: A002
+    def __init__(self, type: str | device = "cpu", index: int | None = None) -> None:  # noqa: A002
         if isinstance(type, device):
             type, index = type.type, type.index  # noqa: A001
         name = str(type)
@@ -48,7 +49,9 @@ class device:
         self.index = index
 
     def __repr__(self) -> str:
-        return f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
 
     def __str__(self) -> str:
         return self.type if self.index is None else f"{self.type}:{self.index}"
@@ -96,10 +99,10 @@ class Tensor:
             arr = np.zeros(tuple(int(a) for a in args), dtype=_dtype.get_default_dtype().np)
         _init(self, arr)
         if requires_grad:
-            self.requires_grad_(True)
+            self._set_requires_grad(True, "Only Tensors of floating point and complex dtype can require gradients")
 
     @staticmethod
-    def _wrap(data: np.ndarray, requires_grad: bool = False) -> "Tensor":
+    def _wrap(data: np.ndarray, requires_grad: bool = False) -> Tensor:
         t = _new(Tensor)
         t._data = data
         t._rg = requires_grad
@@ -112,7 +115,7 @@ class Tensor:
         return t
 
     @staticmethod
-    def _from_node(node: Any, idx: int = 0) -> "Tensor":
+    def _from_node(node: Any, idx: int = 0) -> Tensor:
         """The output of ``node`` as a Tensor in its graph (for ``create_graph`` passes)."""
         t = Tensor._wrap(node.out if node.n_outputs == 1 else node.out[idx], True)
         t.grad_fn = node
@@ -165,7 +168,7 @@ class Tensor:
     def is_contiguous(self) -> bool:
         return bool(self._data.flags.c_contiguous)
 
-    def contiguous(self) -> "Tensor":
+    def contiguous(self) -> Tensor:
         return self
 
     def __len__(self) -> int:
@@ -173,7 +176,7 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor")
         return self._data.shape[0]
 
-    def __iter__(self) -> Iterator["Tensor"]:
+    def __iter__(self) -> Iterator[Tensor]:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self._data.shape[0]))
@@ -212,10 +215,15 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
-        self.requires_grad_(value)
+        self._set_requires_grad(value, "only Tensors of floating point and complex dtype can require gradients")
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set requires_grad in place: only floating-point leaves may change it."""
+        return self._set_requires_grad(requires_grad, "only Tensors of floating point dtype can require gradients")
+
+    def _set_requires_grad(self, requires_grad: bool, int_msg: str) -> Tensor:
+        # PyTorch words the integer-dtype refusal differently for the attribute, the method and the
+        # ``requires_grad=`` argument of the creation functions; ``int_msg`` carries the caller's wording.
         if self.grad_fn is not None:
             if requires_grad:
                 return self
@@ -224,7 +232,7 @@ class Tensor:
                 "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
             )
         if requires_grad and self._data.dtype.kind != "f":
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError(int_msg)
         self._rg = bool(requires_grad)
         return self
 
@@ -233,7 +241,7 @@ class Tensor:
         return self.grad_fn is None
 
     @property
-    def grad(self) -> "Tensor | None":
+    def grad(self) -> Tensor | None:
         if self.grad_fn is not None and not self._retains and self._grad is None:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
@@ -246,7 +254,7 @@ class Tensor:
         return self._grad
 
     @grad.setter
-    def grad(self, value: "Tensor | None") -> None:
+    def grad(self, value: Tensor | None) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of {type(value).__name__}")
@@ -275,7 +283,7 @@ class Tensor:
     def retains_grad(self) -> bool:
         return self._retains
 
-    def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> Any:
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Any:
         """Call ``hook(grad)`` when this leaf's gradient is computed; its return value replaces the grad."""
         if not self._rg:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
@@ -303,12 +311,12 @@ class Tensor:
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     @property
-    def data(self) -> "Tensor":
+    def data(self) -> Tensor:
         """A detached Tensor sharing this one's array; changes to it are not tracked by autograd."""
         return Tensor._wrap(self._data)
 
     @data.setter
-    def data(self, value: "Tensor") -> None:
+    def data(self, value: Tensor) -> None:
         if not isinstance(value, Tensor):
             raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
         self._data = value._data
@@ -343,7 +351,7 @@ class Tensor:
     def tolist(self) -> Any:
         return self._data.tolist()
 
-    def detach(self) -> "Tensor":
+    def detach(self) -> Tensor:
         """A new tensor sharing the array, cut from the graph (shares the version counter)."""
         t = Tensor._wrap(self._data)
         if self._vc is None:
@@ -351,15 +359,15 @@ class Tensor:
         t._vc = self._vc
         return t
 
-    def detach_(self) -> "Tensor":
+    def detach_(self) -> Tensor:
         self.grad_fn = None
         self._rg = False
         return self
 
-    def cpu(self) -> "Tensor":
+    def cpu(self) -> Tensor:
         return self
 
-    def cuda(self, *args: Any, **kwargs: Any) -> "Tensor":
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
         raise RuntimeError("chainrule has no CUDA backend yet: tensors live on the CPU (device('cpu'))")
 
     def __repr__(self) -> str:
@@ -377,10 +385,11 @@ class Tensor:
     def __reduce__(self) -> Any:
         return (_rebuild, (self._data, self._rg))
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> "Tensor":
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
         if self.grad_fn is not None:
             raise RuntimeError(
-                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment."
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol "
+                "at the moment."
             )
         t = type(self)._wrap(self._data.copy(), self._rg) if type(self) is Tensor else _copy_subclass(self)
         memo[id(self)] = t

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .grad_mode import GRAD_ENABLED, no_grad
-from .graph import FREED_MSG, Node
+from .graph import FREED_MSG, Node, OpName
 
 
 class FunctionCtx:
@@ -45,7 +45,7 @@ class FunctionCtx:
         node = getattr(self, "_node", None)
         if self._freed or (node is not None and node.freed):
             raise RuntimeError(FREED_MSG)
-        for t, v in zip(self._saved, self._saved_versions):
+        for t, v in zip(self._saved, self._saved_versions, strict=True):
             if t is not None and t._vc[0] != v:
                 from .graph import _raise_modified
 
@@ -76,7 +76,7 @@ class FunctionNode(Node):
 
     @property
     def name(self) -> str:  # type: ignore[override]
-        return self.fn_cls.__name__ + "Backward"
+        return OpName(self.fn_cls.__name__ + "Backward")
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
         from ..tensor import Tensor

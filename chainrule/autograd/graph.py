@@ -32,13 +32,28 @@ FREED_MSG = (
 )
 
 
+class OpName(str):
+    """A grad_fn name that is also callable: ``node.name`` (chainrule) and ``node.name()`` (PyTorch) agree."""
+
+    __slots__ = ()
+
+    def __call__(self) -> str:
+        return str(self)
+
+
 class Node:
     """A recorded op application (PyTorch's ``grad_fn``)."""
 
     __slots__ = ("inputs", "out", "versions", "out_vc", "out_version", "freed", "retained", "__weakref__")
-    name = "Backward"
+    name = OpName("Backward")
     saves = 0
     n_outputs = 1
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("name")
+        if type(name) is str:  # make PyTorch's ``grad_fn.name()`` work on every op class
+            cls.name = OpName(name)
 
     def __init__(self) -> None:
         # subclasses are built with ``cls.__new__`` on the hot path; this exists for clarity only
@@ -108,7 +123,7 @@ def record(node: Node, out: Any, inputs: tuple[Any, ...]) -> None:
 def check_versions(node: Node) -> None:
     """Raise PyTorch's error when a saved tensor was modified in place after being saved."""
     if node.saves & SAVE_INPUTS:
-        for i, (t, v) in enumerate(zip(node.inputs, node.versions)):
+        for i, (t, v) in enumerate(zip(node.inputs, node.versions, strict=True)):
             if t._vc[0] != v:
                 _raise_modified(t, i, node, t._vc[0], v)
     if node.saves & SAVE_OUTPUT and node.out_vc[0] != node.out_version:
