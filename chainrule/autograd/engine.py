@@ -1,21 +1,24 @@
 """The reverse-mode engine: ``grad`` walks the graph once, in reverse topological order.
 
 1. Seed each output's node with its gradient (``ones`` for a scalar output).
-2. Order the reachable nodes with Kahn's algorithm (iterative, so a chain of
-   100,000 ops needs no recursion; insertion-ordered, so it is deterministic).
+2. Order the reachable nodes by an iterative depth-first search (reverse
+   post-order): no recursion, so a chain of 100,000 ops is fine, and the order
+   is deterministic because inputs are visited in their recorded order.
 3. When only some ``inputs`` are wanted, mark the nodes that lead to them and
    skip the rest.
 4. For each node: sum of incoming gradients -> version check -> its backward
    formula (on arrays, or on Tensors when ``create_graph``) -> reduce every
    input gradient to the input's shape and dtype (the one place broadcasting is
    undone) -> pass it on. Saved values are released unless ``retain_graph``.
+
+The array-mode loop is written out flat: on tiny networks the per-node Python
+cost of this loop *is* the training time.
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
-
 import sys
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -23,14 +26,24 @@ from .grad_mode import GRAD_ENABLED
 from .graph import FREED_MSG, Node, check_versions
 from .namespace import ARRAY, TENSOR, sum_to
 
+_TENSOR_CLS: list[Any] = []
+
+
+def _tensor_cls() -> Any:
+    """``chainrule.Tensor``, imported once (the engine is imported before the Tensor module is complete)."""
+    if not _TENSOR_CLS:
+        from ..tensor import Tensor
+
+        _TENSOR_CLS.append(Tensor)
+    return _TENSOR_CLS[0]
+
 
 def _shape_str(shape: tuple[int, ...]) -> str:
     return "torch.Size([" + ", ".join(str(s) for s in shape) + "])"
 
 
 def _seed_grads(outputs: Sequence[Any], grad_outputs: Sequence[Any] | None, create_graph: bool) -> list[Any]:
-    from ..tensor import Tensor
-
+    Tensor = _tensor_cls()
     seeds = []
     for i, out in enumerate(outputs):
         go = None if grad_outputs is None else grad_outputs[i]
@@ -59,37 +72,43 @@ def _seed_grads(outputs: Sequence[Any], grad_outputs: Sequence[Any] | None, crea
 
 
 def _topo_order(root_nodes: list[Node]) -> list[Node]:
-    """Nodes reachable from the roots, each after every node that consumes it (Kahn)."""
-    consumers: dict[Node, int] = {}
-    stack = list(root_nodes)
-    for n in root_nodes:
-        consumers.setdefault(n, 0)
-    seen = set(stack)
-    while stack:
-        n = stack.pop()
-        for t in n.inputs:
-            if t is not None and t._rg:
-                fn = t.grad_fn
-                if fn is not None:
-                    consumers[fn] = consumers.get(fn, 0) + 1
-                    if fn not in seen:
-                        seen.add(fn)
-                        stack.append(fn)
-    order = []
-    ready = [n for n in root_nodes if consumers[n] == 0]
-    ready = list(dict.fromkeys(ready))
-    while ready:
-        n = ready.pop()
-        order.append(n)
-        for t in n.inputs:
-            if t is not None and t._rg:
-                fn = t.grad_fn
-                if fn is not None:
-                    c = consumers[fn] - 1
-                    consumers[fn] = c
-                    if c == 0:
-                        ready.append(fn)
+    """Nodes reachable from the roots, each before every node it consumes (reverse DFS post-order)."""
+    order: list[Node] = []
+    visited: set[Node] = set()
+    for root in root_nodes:
+        if root in visited:
+            continue
+        visited.add(root)
+        stack = [(root, iter(root.inputs))]
+        while stack:
+            node, it = stack[-1]
+            for t in it:
+                if t is not None and t._rg:
+                    fn = t.grad_fn
+                    if fn is not None and fn not in visited:
+                        visited.add(fn)
+                        stack.append((fn, iter(fn.inputs)))
+                        break
+            else:
+                stack.pop()
+                order.append(node)
+    order.reverse()
     return order
+
+
+def _needed_nodes(order: list[Node], leaf_ids: set[int], target_nodes: set[Node]) -> set[Node]:
+    """Nodes from which some wanted input can be reached (only those need their backward run)."""
+    needed = set(target_nodes & set(order))
+    for n in reversed(order):  # inputs before consumers
+        if n in needed:
+            continue
+        for t in n.inputs:
+            if t is not None and t._rg:
+                fn = t.grad_fn
+                if (fn is None and id(t) in leaf_ids) or (fn is not None and fn in needed):
+                    needed.add(n)
+                    break
+    return needed
 
 
 def _add(a: Any, b: Any) -> Any:
@@ -106,10 +125,8 @@ def run_backward(
     accumulate: bool = False,
 ) -> list[Any] | None:
     """Core of ``autograd.grad`` (``inputs`` given) and ``Tensor.backward`` (``accumulate``)."""
-    from ..tensor import Tensor
-
+    Tensor = _tensor_cls()
     seeds = _seed_grads(outputs, grad_outputs, create_graph)
-    F = TENSOR if create_graph else ARRAY
 
     grads: dict[Node, Any] = {}
     leaf_grads: dict[int, list[Any]] = {}  # id(leaf) -> [leaf, grad]
@@ -122,14 +139,15 @@ def run_backward(
         else:
             root_nodes.append(fn)
             _accumulate(grads, fn, out._out_idx, g)
+    seeds = None  # type: ignore[assignment]
 
     order = _topo_order(root_nodes)
 
     # which (node, output index) pairs and leaves are wanted
     captures: dict[tuple[Node, int], Any] = {}
     needed: set[Node] | None = None
+    leaf_ids: set[int] = set()
     if inputs is not None:
-        leaf_ids = set()
         for t in inputs:
             if not t._rg:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
@@ -137,80 +155,22 @@ def run_backward(
                 leaf_ids.add(id(t))
             else:
                 captures[(t.grad_fn, t._out_idx)] = None
-        target_nodes = {n for n, _ in captures}
-        needed = set()
-        for n in reversed(order):  # leaves-side first
-            for t in n.inputs:
-                if t is not None and t._rg:
-                    fn = t.grad_fn
-                    if (fn is None and id(t) in leaf_ids) or (fn is not None and fn in needed):
-                        needed.add(n)
-                        break
-        needed |= target_nodes & set(order)
+        needed = _needed_nodes(order, leaf_ids, {n for n, _ in captures})
 
     prev_mode = GRAD_ENABLED[0]
     GRAD_ENABLED[0] = create_graph
     try:
-        for node in order:
-            g = grads.pop(node, None)
-            if g is None:
-                continue
-            if node.retained is not None:
-                _store_retained(node, g)
-            if captures:
-                if node.n_outputs == 1:
-                    if (node, 0) in captures:
-                        captures[(node, 0)] = g
-                else:
-                    for k in range(node.n_outputs):
-                        if (node, k) in captures:
-                            captures[(node, k)] = g[k]
-            if needed is not None and node not in needed:
-                continue
-            if node.freed:
-                raise RuntimeError(FREED_MSG)
-            saves = node.saves
-            x = y = None
-            if saves:
-                check_versions(node)
-                if create_graph:
-                    if saves & 1:
-                        x = node.inputs
-                    if saves & 2:
-                        y = Tensor._from_node(node)
-                else:
-                    if saves & 1:
-                        x = tuple(t._data for t in node.inputs)
-                    if saves & 2:
-                        y = node.out
-            in_grads = node.backward(F, g, x, y)
-            for t, gi in zip(node.inputs, in_grads):
-                if gi is None or t is None or not t._rg:
-                    continue
-                fn = t.grad_fn
-                if needed is not None and fn is not None and fn not in needed:
-                    continue
-                gi = _fit(gi, t, F, g)
-                if fn is None:
-                    if needed is not None and id(t) not in leaf_ids:
-                        continue
-                    slot = leaf_grads.get(id(t))
-                    if slot is None:
-                        leaf_grads[id(t)] = [t, gi]
-                    else:
-                        slot[1] = slot[1] + gi
-                else:
-                    _accumulate(grads, fn, t._out_idx, gi)
-            if not retain_graph and saves:
-                node.freed = True
-                node.out = None
+        if create_graph or captures or needed is not None:
+            _general_pass(order, grads, leaf_grads, captures, needed, leaf_ids, retain_graph, create_graph)
+        else:
+            _array_pass(order, grads, leaf_grads, retain_graph)
     finally:
         GRAD_ENABLED[0] = prev_mode
 
     if accumulate:
-        # drop every local reference to gradient arrays, so that _accumulate_leaf's
-        # reference count tells whether a gradient is shared (then it is copied)
-        seeds = grads = in_grads = gi = g = x = y = None  # type: ignore[assignment]
+        # _accumulate_leaf decides by reference count whether it may keep a gradient array, so no
+        # other local may still refer to one here
+        grads = None  # type: ignore[assignment]
         items = list(leaf_grads.values())
         leaf_grads.clear()
         while items:
@@ -241,7 +201,117 @@ def run_backward(
     return result
 
 
-def _fit(gi: Any, t: Any, F: Any, g_in: Any) -> Any:
+def _array_pass(order: list[Node], grads: dict[Node, Any], leaf_grads: dict[int, list[Any]],
+                retain_graph: bool) -> None:
+    """The fast path: NumPy values, every leaf wanted (``backward()``), nothing recorded."""
+    F = ARRAY
+    for node in order:
+        g = grads.pop(node, None)
+        if g is None:
+            continue
+        if node.retained is not None:
+            _store_retained(node, g)
+        if node.freed:
+            raise RuntimeError(FREED_MSG)
+        saves = node.saves
+        if saves:
+            check_versions(node)
+            x = tuple([t._data for t in node.inputs]) if saves & 1 else None
+            in_grads = node.backward(F, g, x, node.out if saves & 2 else None)
+            if not retain_graph:
+                node.freed = True
+                node.out = None
+        else:
+            in_grads = node.backward(F, g, None, None)
+        for t, gi in zip(node.inputs, in_grads):
+            if gi is None or t is None or not t._rg:
+                continue
+            A = t._data
+            if gi.shape != A.shape:
+                gi = sum_to(gi, A.shape)
+                if gi.shape != A.shape:
+                    gi = gi.reshape(A.shape)
+            if gi.dtype is not A.dtype:
+                gi = gi.astype(A.dtype)
+            fn = t.grad_fn
+            if fn is None:
+                slot = leaf_grads.get(id(t))
+                if slot is None:
+                    leaf_grads[id(t)] = [t, gi]
+                else:
+                    slot[1] = slot[1] + gi
+            elif fn.n_outputs == 1:
+                prev = grads.get(fn)
+                grads[fn] = gi if prev is None else prev + gi
+            else:
+                _accumulate(grads, fn, t._out_idx, gi)
+        in_grads = gi = g = None
+
+
+def _general_pass(order: list[Node], grads: dict[Node, Any], leaf_grads: dict[int, list[Any]],
+                  captures: dict[tuple[Node, int], Any], needed: set[Node] | None, leaf_ids: set[int],
+                  retain_graph: bool, create_graph: bool) -> None:
+    """Any mode: Tensor values when ``create_graph``, only the wanted inputs when ``needed`` is given."""
+    Tensor = _tensor_cls()
+    F = TENSOR if create_graph else ARRAY
+    for node in order:
+        g = grads.pop(node, None)
+        if g is None:
+            continue
+        if node.retained is not None:
+            _store_retained(node, g)
+        if captures:
+            if node.n_outputs == 1:
+                if (node, 0) in captures:
+                    captures[(node, 0)] = g
+            else:
+                for k in range(node.n_outputs):
+                    if (node, k) in captures:
+                        captures[(node, k)] = g[k]
+        if needed is not None and node not in needed:
+            continue
+        if node.freed:
+            raise RuntimeError(FREED_MSG)
+        saves = node.saves
+        x = y = None
+        if saves:
+            check_versions(node)
+            if create_graph:
+                if saves & 1:
+                    x = node.inputs
+                if saves & 2:
+                    y = Tensor._from_node(node)
+            else:
+                if saves & 1:
+                    x = tuple(t._data for t in node.inputs)
+                if saves & 2:
+                    y = node.out
+        in_grads = node.backward(F, g, x, y)
+        for t, gi in zip(node.inputs, in_grads):
+            if gi is None or t is None or not t._rg:
+                continue
+            fn = t.grad_fn
+            if needed is not None:
+                if fn is None:
+                    if id(t) not in leaf_ids:
+                        continue
+                elif fn not in needed:
+                    continue
+            gi = _fit(gi, t, F)
+            if fn is None:
+                slot = leaf_grads.get(id(t))
+                if slot is None:
+                    leaf_grads[id(t)] = [t, gi]
+                else:
+                    slot[1] = slot[1] + gi
+            else:
+                _accumulate(grads, fn, t._out_idx, gi)
+        if not retain_graph and saves:
+            node.freed = True
+            node.out = None
+
+
+def _fit(gi: Any, t: Any, F: Any) -> Any:
     """Reduce a gradient to its input's shape and dtype (broadcasting is undone only here)."""
     if F is ARRAY:
         if gi.shape != t._data.shape:
@@ -280,8 +350,7 @@ _OWN_REFS = 4
 
 
 def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool) -> None:
-    from ..tensor import Tensor
-
+    Tensor = _tensor_cls()
     if leaf._hooks:
         for hook in leaf._hooks:
             r = hook(g if create_graph else Tensor._wrap(g))
@@ -300,14 +369,13 @@ def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool) -> None:
 
 
 def _shared(g: np.ndarray) -> bool:
-    # Referenced by: the caller's argument, this frame's ``g``, getrefcount's argument, and the
-    # caller's ``lg``. Anything more (another leaf, a user's grad_outputs, a saved value) means shared.
+    # Referenced by: the caller's ``lg``, the caller's argument, this frame's ``g`` and getrefcount's
+    # argument. Anything more (another leaf, a user's grad_outputs, a saved value) means shared.
     return g.base is not None or not g.flags.owndata or not g.flags.writeable or sys.getrefcount(g) > _OWN_REFS
 
 
 def _store_retained(node: Node, g: Any) -> None:
-    from ..tensor import Tensor
-
+    Tensor = _tensor_cls()
     for ref, idx in node.retained:  # type: ignore[union-attr]
         t = ref()
         if t is None:
