@@ -13,9 +13,25 @@ import numpy as np
 
 from .._dtype import _default
 from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT
+from .._errstate import quiet as _quiet
 from ._util import GRAD_ENABLED, Node, Tensor, record, wrap
 
 _ndarray = np.ndarray
+
+# NumPy ufuncs with floating-point warnings silenced (PyTorch returns inf/nan without a warning)
+_q_arccos = _quiet(np.arccos)
+_q_arcsin = _quiet(np.arcsin)
+_q_cosh = _quiet(np.cosh)
+_q_exp = _quiet(np.exp)
+_q_expm1 = _quiet(np.expm1)
+_q_log = _quiet(np.log)
+_q_log10 = _quiet(np.log10)
+_q_log1p = _quiet(np.log1p)
+_q_log2 = _quiet(np.log2)
+_q_sinh = _quiet(np.sinh)
+_q_sqrt = _quiet(np.sqrt)
+_q_rsqrt = _quiet(lambda a: 1 / np.sqrt(a))
+_q_reciprocal = _quiet(lambda a: 1 / a)
 
 
 def _unary(node_cls: type, fn: Any, input: Tensor, keep_int: bool = False) -> Tensor:
@@ -27,16 +43,6 @@ def _unary(node_cls: type, fn: Any, input: Tensor, keep_int: bool = False) -> Te
     if GRAD_ENABLED[0] and input._rg:
         record(node_cls.__new__(node_cls), t, (input,))
     return t
-
-
-def _quiet(fn: Any) -> Any:
-    """``fn`` without NumPy's divide/overflow/invalid warnings (PyTorch gives inf/nan silently)."""
-
-    def run(a: np.ndarray) -> Any:
-        with np.errstate(all="ignore"):
-            return fn(a)
-
-    return run
 
 
 class ExpBackward0(Node):
@@ -291,55 +297,61 @@ class RoundingBackward(Node):
         return (g * 0,)
 
 
-def _stable_sigmoid(a: np.ndarray) -> np.ndarray:
-    # e^(−|x|) never overflows; branch on the sign so both halves keep full precision
-    e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
+def _sigmoid_array(a: np.ndarray) -> np.ndarray:
+    # 1/(1 + e^(−x)) is exact in floating point at any x once the overflow warning is silenced:
+    # e^(−x) → inf gives 1/inf = 0, and e^(−x) → 0 gives 1. Three in-place passes, no temporaries.
+    e = np.negative(a, out=np.empty_like(a))  # ``out`` keeps 0-d results arrays
+    np.exp(e, out=e)
+    e += 1
+    return np.reciprocal(e, out=e)
+
+
+_stable_sigmoid = _quiet(_sigmoid_array)
 
 
 def exp(input: Tensor) -> Tensor:
     """eˣ; derivative eˣ."""
-    return _unary(ExpBackward0, _quiet(np.exp), input)
+    return _unary(ExpBackward0, _q_exp, input)
 
 
 def log(input: Tensor) -> Tensor:
     """ln x; derivative 1/x (ln 0 = −inf, ln of a negative = nan, without warnings)."""
-    return _unary(LogBackward0, _quiet(np.log), input)
+    return _unary(LogBackward0, _q_log, input)
 
 
 def log2(input: Tensor) -> Tensor:
     """log₂ x; derivative 1/(x ln 2)."""
-    return _unary(Log2Backward0, _quiet(np.log2), input)
+    return _unary(Log2Backward0, _q_log2, input)
 
 
 def log10(input: Tensor) -> Tensor:
     """log₁₀ x; derivative 1/(x ln 10)."""
-    return _unary(Log10Backward0, _quiet(np.log10), input)
+    return _unary(Log10Backward0, _q_log10, input)
 
 
 def log1p(input: Tensor) -> Tensor:
     """ln(1 + x), accurate near 0; derivative 1/(1 + x)."""
-    return _unary(Log1PBackward0, _quiet(np.log1p), input)
+    return _unary(Log1PBackward0, _q_log1p, input)
 
 
 def expm1(input: Tensor) -> Tensor:
     """eˣ − 1, accurate near 0; derivative eˣ."""
-    return _unary(Expm1Backward0, _quiet(np.expm1), input)
+    return _unary(Expm1Backward0, _q_expm1, input)
 
 
 def sqrt(input: Tensor) -> Tensor:
     """√x; derivative 1/(2√x)."""
-    return _unary(SqrtBackward0, _quiet(np.sqrt), input)
+    return _unary(SqrtBackward0, _q_sqrt, input)
 
 
 def rsqrt(input: Tensor) -> Tensor:
     """1/√x; derivative −x^(−3/2)/2."""
-    return _unary(RsqrtBackward0, _quiet(lambda a: 1 / np.sqrt(a)), input)
+    return _unary(RsqrtBackward0, _q_rsqrt, input)
 
 
 def reciprocal(input: Tensor) -> Tensor:
     """1/x; derivative −1/x²."""
-    return _unary(ReciprocalBackward0, _quiet(lambda a: 1 / a), input)
+    return _unary(ReciprocalBackward0, _q_reciprocal, input)
 
 
 def abs(input: Tensor) -> Tensor:  # noqa: A001
@@ -374,22 +386,22 @@ def atan(input: Tensor) -> Tensor:
 
 def asin(input: Tensor) -> Tensor:
     """asin x; derivative 1/√(1 − x²)."""
-    return _unary(AsinBackward0, _quiet(np.arcsin), input)
+    return _unary(AsinBackward0, _q_arcsin, input)
 
 
 def acos(input: Tensor) -> Tensor:
     """acos x; derivative −1/√(1 − x²)."""
-    return _unary(AcosBackward0, _quiet(np.arccos), input)
+    return _unary(AcosBackward0, _q_arccos, input)
 
 
 def sinh(input: Tensor) -> Tensor:
     """sinh x; derivative cosh x."""
-    return _unary(SinhBackward0, _quiet(np.sinh), input)
+    return _unary(SinhBackward0, _q_sinh, input)
 
 
 def cosh(input: Tensor) -> Tensor:
     """cosh x; derivative sinh x."""
-    return _unary(CoshBackward0, _quiet(np.cosh), input)
+    return _unary(CoshBackward0, _q_cosh, input)
 
 
 def tanh(input: Tensor) -> Tensor:
