@@ -22,6 +22,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .._errstate import silent
 from .grad_mode import GRAD_ENABLED
 from .graph import FREED_MSG, Node, check_versions
 from .namespace import ARRAY, TENSOR, sum_to
@@ -160,10 +161,13 @@ def run_backward(
     prev_mode = GRAD_ENABLED[0]
     GRAD_ENABLED[0] = create_graph
     try:
-        if create_graph or captures or needed is not None:
-            _general_pass(order, grads, leaf_grads, captures, needed, leaf_ids, retain_graph, create_graph)
-        else:
-            _array_pass(order, grads, leaf_grads, retain_graph)
+        # PyTorch's backward formulas give inf/nan silently (log'(0) = g/0, sqrt'(0), 0·inf ...): one cheap
+        # errstate for the whole pass instead of one per formula
+        with silent():
+            if create_graph or captures or needed is not None:
+                _general_pass(order, grads, leaf_grads, captures, needed, leaf_ids, retain_graph, create_graph)
+            else:
+                _array_pass(order, grads, leaf_grads, retain_graph)
     finally:
         GRAD_ENABLED[0] = prev_mode
 
