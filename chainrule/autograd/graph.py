@@ -48,6 +48,7 @@ class Node:
     name = OpName("Backward")
     saves = 0
     n_outputs = 1
+    is_view = False  # True for ops whose output aliases the input (reshape, slicing, transpose, ...)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

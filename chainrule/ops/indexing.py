@@ -67,11 +67,13 @@ class IndexBackward0(Node):
 class SliceBackward0(IndexBackward0):
     __slots__ = ()
     name = "SliceBackward0"
+    is_view = True
 
 
 class SelectBackward0(IndexBackward0):
     __slots__ = ()
     name = "SelectBackward0"
+    is_view = True
 
 
 def _index_error(A: np.ndarray, idx: Any, err: Exception) -> IndexError:
@@ -93,6 +95,11 @@ def getitem(input: Tensor, index: Any) -> Tensor:
     """``input[index]``: a view for basic indexing, a copy for masks and integer arrays."""
     idx = convert_index(index)
     A = input._data
+    select = type(idx) is int or (type(idx) is tuple and Ellipsis not in idx and all(type(i) is int for i in idx))
+    if select:
+        # NumPy returns a scalar copy for full integer indexing; a trailing Ellipsis gives a 0-d view,
+        # which is what PyTorch returns (so ``x[0].mul_(2)`` changes ``x``)
+        idx = (idx, Ellipsis) if type(idx) is int else idx + (Ellipsis,)
     try:
         out = A[idx]
     except IndexError as e:
@@ -105,7 +112,7 @@ def getitem(input: Tensor, index: Any) -> Tensor:
             vc = input._vc = [0]
         t._vc = vc
     if GRAD_ENABLED[0] and input._rg:
-        cls = SelectBackward0 if isinstance(idx, (int, np.integer)) else (SliceBackward0 if basic else IndexBackward0)
+        cls = SelectBackward0 if select else (SliceBackward0 if basic else IndexBackward0)
         node = cls.__new__(cls)
         node.index = idx
         node.shape = A.shape
@@ -161,6 +168,18 @@ class CopySlices(Node):
         return g_old, g_val
 
 
+def check_not_view(t: Tensor) -> None:
+    """Refuse to record an in-place change through a view (PyTorch rebases the base's graph; chainrule
+    does not, and a silently wrong gradient is worse than an error)."""
+    fn = t.grad_fn
+    if fn is not None and fn.is_view and t._data.base is not None:
+        raise RuntimeError(
+            f"chainrule does not support recording an in-place operation on a view ({fn.name}) of a tensor that "
+            "requires grad: its base's gradient would be wrong. Apply the operation to the base tensor, or "
+            "clone() the view first."
+        )
+
+
 def leaf_inplace_error() -> RuntimeError:
     return RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
 
@@ -182,6 +201,8 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     recording = GRAD_ENABLED[0] and (self._rg or (val_t is not None and val_t._rg))
     if recording and self._rg and self.grad_fn is None:
         raise leaf_inplace_error()
+    if recording:
+        check_not_view(self)
     if not A.flags.writeable:
         A = self._data = A.copy()
     if isinstance(V, np.ndarray) and V.dtype.kind == "f" and A.dtype.kind in "iub":

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..random import rng
 from ._util import GRAD_ENABLED, Tensor
-from .indexing import graph_handle, leaf_inplace_error
+from .indexing import check_not_view, graph_handle, leaf_inplace_error
 
 _TN = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
        "bool": "Bool", "int16": "Short", "int8": "Char", "uint8": "Byte"}
@@ -28,6 +28,8 @@ def _recording(self: Tensor, args: tuple[Any, ...]) -> bool:
     rec = self._rg or any(isinstance(a, Tensor) and a._rg for a in args)
     if rec and self._rg and self.grad_fn is None:
         raise leaf_inplace_error()
+    if rec:
+        check_not_view(self)
     return rec
 
 

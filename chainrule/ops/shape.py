@@ -36,6 +36,7 @@ class ViewBackward0(Node):
 
     __slots__ = ("shape",)
     name = "ViewBackward0"
+    is_view = True
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         return (F.reshape(g, self.shape),)
@@ -147,6 +148,7 @@ class PermuteBackward0(Node):
 
     __slots__ = ("inv",)
     name = "PermuteBackward0"
+    is_view = True
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         return (F.transpose(g, self.inv),)
@@ -216,6 +218,7 @@ class ExpandBackward0(Node):
 
     __slots__ = ()
     name = "ExpandBackward0"
+    is_view = True
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         return (g,)
