@@ -18,6 +18,7 @@ from .functional import *  # noqa: F401,F403
 from .functional import __all__ as _functional_all
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .tensor import Size, Tensor, device, is_tensor
+from .serialization import load, save
 from . import autograd  # noqa: E402
 
 __version__ = "0.1.0"
