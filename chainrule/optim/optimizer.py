@@ -1,0 +1,252 @@
+"""``Optimizer``: parameter groups, per-parameter state and PyTorch's ``state_dict`` format.
+
+Subclasses implement ``_update_group(group)``, which updates every parameter of
+one group that has a gradient. Updates work on the NumPy arrays underneath
+(``p._data``, ``p._grad._data``) in place, so nothing is recorded by autograd
+(PyTorch runs its updates under ``no_grad`` for the same reason), and they bump
+each parameter's version counter so that a graph which saved the old value
+notices the in-place change.
+
+State is kept per parameter in ``self.state`` (a ``defaultdict(dict)`` keyed by
+the parameter tensor itself, whose hash is its identity) with chainrule Tensors
+as values, exactly the structure ``torch.optim`` uses, so ``state_dict()``
+round-trips and matches PyTorch's layout key for key.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from copy import deepcopy
+from itertools import chain
+from typing import Any
+
+import numpy as np
+
+from ..autograd.grad_mode import enable_grad
+from ..tensor import Tensor
+
+ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
+
+
+class _RequiredParameter:
+    """Sentinel for a hyper-parameter that every param group must give (``torch.optim.optimizer.required``)."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+_TYPENAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
+              "int32": "IntTensor", "bool": "BoolTensor", "uint8": "ByteTensor"}
+
+
+def _typename(obj: Any) -> str:
+    """``torch.typename``: ``torch.FloatTensor`` for a float32 tensor, the class name otherwise."""
+    if isinstance(obj, Tensor):
+        return "torch." + _TYPENAMES.get(obj._data.dtype.name, "Tensor")
+    return type(obj).__name__
+
+
+def step_tensor(value: float = 0.0) -> Tensor:
+    """The step counter PyTorch keeps in optimizer state: a 0-d float32 tensor."""
+    return Tensor._wrap(np.array(value, dtype=np.float32))
+
+
+def zeros_state(p: Tensor) -> Tensor:
+    """A zero buffer shaped and typed like parameter ``p`` (``torch.zeros_like``)."""
+    return Tensor._wrap(np.zeros_like(p._data))
+
+
+class Optimizer:
+    """Base class of all optimizers: ``Optimizer(params, defaults)``.
+
+    ``params`` is an iterable of tensors, or of dicts (param groups) with a
+    ``"params"`` entry and per-group overrides of ``defaults``.
+    """
+
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors or dicts, but got "
+                + _typename(params)
+            )
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        param_groups = list(params)
+        if len(param_groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for group in param_groups:
+            self.add_param_group(group)
+
+    # -- groups -----------------------------------------------------------------------------------
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters (with its own hyper-parameters) to ``param_groups``."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but the ordering of tensors in "
+                "sets will change between runs. Please use a list instead."
+            )
+        else:
+            params = list(params)
+        tensors, names = [], []
+        for param in params:
+            if isinstance(param, tuple):  # (name, tensor) pairs from named_parameters()
+                names.append(param[0])
+                tensors.append(param[1])
+            else:
+                tensors.append(param)
+        param_group["params"] = tensors
+        if names:
+            if len(names) != len(tensors):
+                raise ValueError("all optimizer params should be with/without names. Some param names are missing")
+            param_group["param_names"] = names
+        for param in tensors:
+            if not isinstance(param, Tensor):
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + _typename(param))
+            if not (param.grad_fn is None or param._retains):
+                raise ValueError("can't optimize a non-leaf Tensor")
+        for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
+            param_group.setdefault(name, default)
+        ids = set(tensors)  # tensors hash by identity
+        if len(ids) != len(tensors):
+            warnings.warn(
+                "optimizer contains a parameter group with duplicate parameters; in future, this will cause an error; "
+                "see github.com/pytorch/pytorch/issues/40967 for more information",
+                UserWarning,
+                stacklevel=3,
+            )
+        seen: set[Tensor] = set()
+        for group in self.param_groups:
+            seen.update(group["params"])
+            if ("param_names" in param_group) != ("param_names" in group):
+                which = "with names" if "param_names" in param_group else "without names"
+                raise ValueError(
+                    "all optimizer param groups should be with/without names. "
+                    f"cannot add param group {which} to the optimizer"
+                )
+        if not seen.isdisjoint(ids):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(param_group)
+
+    # -- gradients and steps ----------------------------------------------------------------------
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset every parameter's ``.grad``: to ``None`` (default) or to zeros in place."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                g = p._grad
+                if g is None:
+                    continue
+                if set_to_none:
+                    p._grad = None
+                else:
+                    if g.grad_fn is not None:
+                        g.detach_()
+                    else:
+                        g._rg = False
+                    g._data.fill(0)
+                    g._bump()
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """One update of every parameter with a gradient; ``closure`` re-evaluates the loss (returned)."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        # The updates touch only arrays, so no grad-mode switch is needed to keep them out of the graph.
+        for group in self.param_groups:
+            self._update_group(group)
+        return loss
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        raise NotImplementedError(f"{type(self).__name__} does not implement step()")
+
+    # -- persistence ------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """``{'state': {index: {...}}, 'param_groups': [{..., 'params': [index, ...]}]}`` as in PyTorch.
+
+        Parameters are replaced by their running index over all groups; state
+        values are the live state tensors (not copies), as in PyTorch.
+        """
+        index: dict[Tensor, int] = {}  # tensors hash by identity
+        start = 0
+        packed_groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            for i, p in enumerate(group["params"], start):
+                index.setdefault(p, i)
+            packed["params"] = [index[p] for p in group["params"]]
+            start += len(packed["params"])
+            packed_groups.append(packed)
+        packed_state = {(index[k] if isinstance(k, Tensor) else k): v for k, v in self.state.items()}
+        return {"state": packed_state, "param_groups": packed_groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Load a ``state_dict()`` (from chainrule, or PyTorch's with its tensors converted by ``__array__``).
+
+        State tensors are copied, floating ones cast to their parameter's dtype
+        (the ``step`` counter keeps its own).
+        """
+        groups = self.param_groups
+        saved_groups = deepcopy(state_dict["param_groups"])
+        if len(groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups, strict=True)):
+            raise ValueError(
+                "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
+            )
+        id_map = dict(zip(chain.from_iterable(g["params"] for g in saved_groups),
+                          chain.from_iterable(g["params"] for g in groups), strict=True))
+        state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        for k, v in state_dict["state"].items():
+            if k in id_map:
+                param = id_map[k]
+                state[param] = {key: _cast_state(param, key, value) for key, value in v.items()}
+            else:
+                state[k] = v
+        for group, new_group in zip(groups, saved_groups, strict=True):
+            new_group["params"] = group["params"]
+            if "param_names" in group and "param_names" not in new_group:
+                new_group["param_names"] = group["param_names"]
+            for name, default in self.defaults.items():  # groups saved by older versions lack new keys
+                new_group.setdefault(name, default)
+        self.state = state
+        self.param_groups = saved_groups
+
+    def __repr__(self) -> str:
+        out = self.__class__.__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            out += f"\nParameter Group {i}\n"
+            for key in sorted(group.keys()):
+                if key != "params":
+                    out += f"    {key}: {group[key]}\n"
+        return out + ")"
+
+
+def _cast_state(param: Tensor, key: str, value: Any) -> Any:
+    """A private copy of one loaded state value, as a chainrule Tensor when it is array-like."""
+    if isinstance(value, Tensor):
+        arr = value._data
+    elif isinstance(value, np.ndarray) or (hasattr(value, "__array__") and not isinstance(value, (int, float))):
+        arr = np.asarray(value)  # e.g. a torch tensor from torch's own state_dict
+    elif key == "step" and isinstance(value, (int, float)):
+        return step_tensor(float(value))  # old checkpoints stored the step as a number
+    elif isinstance(value, dict):
+        return {k: _cast_state(param, k, v) for k, v in value.items()}
+    else:
+        return deepcopy(value)
+    if key != "step" and arr.dtype.kind == "f" and param._data.dtype.kind == "f":
+        return Tensor._wrap(arr.astype(param._data.dtype, copy=True))
+    return Tensor._wrap(np.array(arr, copy=True))

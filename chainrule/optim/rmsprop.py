@@ -1,0 +1,107 @@
+"""RMSprop (Hinton's), with PyTorch's centered variant, momentum and weight decay.
+
+For each parameter p with gradient g (``maximize`` flips g's sign first)::
+
+    g    = g + weight_decay * p                        (when weight_decay != 0)
+    v    = alpha * v + (1 - alpha) * g * g
+    ḡ    = lerp(ḡ, g, 1 - alpha)                       (centered)
+    avg  = sqrt(v - ḡ * ḡ) + eps   (centered)   or   sqrt(v) + eps
+    b    = momentum * b + g / avg;   p = p - lr * b    (momentum > 0)
+    p    = p - lr * g / avg                            (otherwise)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .optimizer import Optimizer, ParamsT, step_tensor, zeros_state
+
+
+class RMSprop(Optimizer):
+    """``RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False)``."""
+
+    def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, capturable: bool = False,
+                 foreach: bool | None = None, maximize: bool = False, differentiable: bool = False) -> None:
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= momentum:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= alpha:
+            raise ValueError(f"Invalid alpha value: {alpha}")
+        defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
+                    "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach,
+                    "maximize": maximize, "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        lr = group["lr"]
+        alpha = group["alpha"]
+        eps = group["eps"]
+        weight_decay = group["weight_decay"]
+        momentum = group["momentum"]
+        centered = group["centered"]
+        maximize = group["maximize"]
+        state = self.state
+        for p in group["params"]:
+            grad = p._grad
+            if grad is None:
+                continue
+            w = p._data
+            g = grad._data
+            st = state[p]
+            if len(st) == 0:
+                st["step"] = step_tensor()
+                st["square_avg"] = zeros_state(p)
+                if momentum > 0:
+                    st["momentum_buffer"] = zeros_state(p)
+                if centered:
+                    st["grad_avg"] = zeros_state(p)
+            st["step"]._data += 1
+            if maximize:
+                g = -g
+            if weight_decay != 0:
+                g = g + weight_decay * w
+            v = st["square_avg"]._data
+            v *= alpha
+            avg = np.multiply(g, 1 - alpha)
+            avg *= g
+            v += avg
+            if centered:
+                ga = st["grad_avg"]._data
+                _lerp_(ga, g, 1 - alpha)
+                np.multiply(ga, ga, out=avg)
+                np.subtract(v, avg, out=avg)
+                # v - ḡ² >= 0 in exact arithmetic but can round below 0; PyTorch then gives NaN too.
+                with np.errstate(invalid="ignore"):
+                    np.sqrt(avg, out=avg)
+            else:
+                np.sqrt(v, out=avg)
+            avg += eps
+            if momentum > 0:
+                b = st["momentum_buffer"]._data
+                b *= momentum
+                b += np.divide(g, avg, out=avg)
+                w -= np.multiply(b, lr, out=avg)
+            else:
+                u = np.multiply(g, -lr)  # addcdiv: p + (-lr * g) / avg
+                u /= avg
+                w += u
+            p._bump()
+
+
+def _lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
+    """``start.lerp_(end, weight)`` with PyTorch's two-sided formula (exact at both ends)."""
+    t = end - start
+    if weight < 0.5:
+        t *= weight
+        start += t
+    else:
+        t *= 1 - weight
+        np.subtract(end, t, out=start)
