@@ -1,0 +1,27 @@
+"""``Dropout``: zero each element with probability p while training, scaling survivors by 1/(1-p).
+
+In ``eval()`` mode it is the identity; the scaling keeps the expectation unchanged.
+"""
+
+from __future__ import annotations
+
+from ...tensor import Tensor
+from .. import functional as F
+from .module import Module
+
+
+class Dropout(Module):
+    """y = x·m/(1-p), m ~ Bernoulli(1-p) per element, in training mode; y = x in eval mode."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        if p < 0 or p > 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p = p
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout(input, self.p, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
