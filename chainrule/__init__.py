@@ -20,6 +20,7 @@ from .random import Generator, default_generator, get_rng_state, initial_seed, m
 from .tensor import Size, Tensor, device, is_tensor
 from .serialization import load, save
 from . import autograd  # noqa: E402
+from . import optim  # noqa: E402
 
 __version__ = "0.1.0"
 
