@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .autograd import namespace as _ns
-from .ops import arith, cast, indexing, inplace, linalg, pointwise, reduction, selection, shape, softmax
+from .ops import activation, arith, cast, indexing, inplace, linalg, pointwise, reduction, selection, shape, softmax
 from .tensor import Tensor, _wrap_dim
 
 
@@ -166,7 +166,7 @@ def _fill_namespace() -> None:
         "exp": pointwise.exp, "log": pointwise.log, "log1p": pointwise.log1p, "expm1": pointwise.expm1,
         "sqrt": pointwise.sqrt, "tanh": pointwise.tanh, "sin": pointwise.sin, "cos": pointwise.cos,
         "sinh": pointwise.sinh, "cosh": pointwise.cosh, "sign": pointwise.sign, "abs": pointwise.abs,
-        "sigmoid": pointwise.sigmoid,
+        "sigmoid": pointwise.sigmoid, "erf": activation.erf, "softplus": activation.softplus,
         "maximum": arith.maximum, "minimum": arith.minimum, "matmul": linalg.matmul,
         "swapaxes": shape.transpose, "reshape": shape.reshape, "broadcast_to": shape.expand,
         "zeros_like": lambda x: Tensor._wrap(np.zeros_like(x._data)),
