@@ -7,8 +7,9 @@ documented in ``docs/api.md``.
 from __future__ import annotations
 
 from . import _methods  # noqa: F401  (binds the ops to Tensor)
-from ._dtype import (bool_ as bool, dtype, double, float, float16, float32, float64, get_default_dtype, half,  # noqa: A004
-                     int, int8, int16, int32, int64, long, set_default_dtype, short, uint8)
+from ._dtype import (bool_ as bool, dtype, double, float16, float32, float64, get_default_dtype, half,  # noqa: A004
+                     int8, int16, int32, int64, long, set_default_dtype, short, uint8)
+from ._dtype import float32 as float, int32 as int  # noqa: A004  (PyTorch's aliases)
 from .autograd import grad_mode as _grad_mode
 from .autograd.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (arange, as_tensor, asarray, bernoulli, empty, empty_like, eye, from_numpy, full, full_like,

@@ -54,8 +54,9 @@ int32 = dtype("int32", np.int32, 1)
 int64 = dtype("int64", np.int64, 1)
 bool_ = dtype("bool", np.bool_, 0)
 
-half, float, double = float16, float32, float64  # noqa: A001 - PyTorch's aliases
-short, int, long = int16, int32, int64  # noqa: A001
+# PyTorch's aliases ``half float double short int long`` are defined in chainrule/__init__.py, not
+# here, so that this module's own ``int``/``float`` stay the builtins.
+half, double, short, long = float16, float64, int16, int64
 
 ALL_DTYPES = (float16, float32, float64, int8, uint8, int16, int32, int64, bool_)
 _FROM_NP: dict[Any, dtype] = {d.np: d for d in ALL_DTYPES}
