@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections.abc
 import copy
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,7 @@ def _collate_tensors(batch: list[Any]) -> Tensor:
     return Tensor._wrap(np.stack([t._data for t in batch]))
 
 
-def default_collate(batch: list[Any]) -> Any:
+def default_collate(batch: Sequence[Any]) -> Any:
     """Collate a list of samples into a batch (``torch.utils.data.default_collate``)."""
     elem = batch[0]
     if isinstance(elem, Tensor):
@@ -68,12 +69,12 @@ def default_collate(batch: list[Any]) -> Any:
         except TypeError:
             return fields
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-        return type(elem)(*(default_collate(list(s)) for s in zip(*batch, strict=False)))
+        return type(elem)(*(default_collate(s) for s in zip(*batch, strict=False)))
     if isinstance(elem, collections.abc.Sequence):
         size = len(elem)
         if any(len(e) != size for e in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        fields_list = [default_collate(list(s)) for s in zip(*batch, strict=False)]
+        fields_list = [default_collate(s) for s in zip(*batch, strict=False)]
         if isinstance(elem, tuple):
             return fields_list
         try:
