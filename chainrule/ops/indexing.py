@@ -95,7 +95,8 @@ def getitem(input: Tensor, index: Any) -> Tensor:
     """``input[index]``: a view for basic indexing, a copy for masks and integer arrays."""
     idx = convert_index(index)
     A = input._data
-    select = type(idx) is int or (type(idx) is tuple and Ellipsis not in idx and all(type(i) is int for i in idx))
+    # NOTE: no ``Ellipsis in idx``: ``in`` compares with ==, which is ambiguous for array entries
+    select = type(idx) is int or (type(idx) is tuple and all(type(i) is int for i in idx))
     if select:
         # NumPy returns a scalar copy for full integer indexing; a trailing Ellipsis gives a 0-d view,
         # which is what PyTorch returns (so ``x[0].mul_(2)`` changes ``x``)
