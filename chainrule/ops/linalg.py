@@ -71,7 +71,25 @@ class MvBackward0(MmBackward0):
     name = "MvBackward0"
 
 
+_C_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+_T_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
+            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def _dtype_mismatch(A: np.ndarray, B: np.ndarray) -> RuntimeError:
+    """PyTorch never promotes inside a matrix product: mixed dtypes are an error naming both."""
+    a, b = A.dtype.name, B.dtype.name
+    if A.ndim == 1 and B.ndim == 1:
+        return RuntimeError(f"dot : expected both vectors to have same dtype, but found {_T_NAMES.get(a, a)} and "
+                            f"{_T_NAMES.get(b, b)}")
+    return RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_NAMES.get(a, a)} != "
+                        f"{_C_NAMES.get(b, b)}")
+
+
 def _mat(node_cls: type, input: Any, other: Any) -> Tensor:
+    if isinstance(input, Tensor) and isinstance(other, Tensor) and input._data.dtype != other._data.dtype:
+        raise _dtype_mismatch(input._data, other._data)
     a, b, A, B = _pair(input, other)
     if A.ndim == 0 or B.ndim == 0:
         raise RuntimeError(
