@@ -250,7 +250,9 @@ def _read_bytes(f: FileLike) -> tuple[bytearray, str]:
 
 
 def _parse_header(buf: bytearray, source: str) -> tuple[dict[str, Any], int]:
-    foreign = _sniff_foreign(buf)
+    # a safetensors header is JSON, so byte 8 is '{'; only otherwise guess what else the file is
+    # (checking first would misread a header length such as 0x180 as a pickle's \x80 opcode)
+    foreign = _sniff_foreign(buf) if buf[8:9] != b"{" else None
     if foreign:
         raise _corrupt(source, foreign)
     if len(buf) < 8:
