@@ -302,8 +302,8 @@ class LinearLR(LRScheduler):
         return [group["lr"] * ratio for group in groups]
 
     def _get_closed_form_lr(self) -> list[float]:
-        frac = min(self.total_iters, self.last_epoch) / self.total_iters
-        return [base_lr * (self.start_factor + (self.end_factor - self.start_factor) * frac)
+        done = min(self.total_iters, self.last_epoch)
+        return [base_lr * (self.start_factor + (self.end_factor - self.start_factor) * done / self.total_iters)
                 for base_lr in self.base_lrs]
 
 
