@@ -20,6 +20,7 @@ from .functional import __all__ as _functional_all
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .tensor import Size, Tensor, device, is_tensor
 from .serialization import load, save
+from . import utils  # noqa: E402  (torch.utils.data is reachable after a plain import, so is ours)
 from . import autograd  # noqa: E402
 from . import optim  # noqa: E402
 
