@@ -23,6 +23,7 @@ from .serialization import load, save
 from . import utils  # noqa: E402  (torch.utils.data is reachable after a plain import, so is ours)
 from . import autograd  # noqa: E402
 from . import optim  # noqa: E402
+from . import nn  # noqa: E402
 
 __version__ = "0.1.0"
 

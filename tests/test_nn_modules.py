@@ -1,0 +1,577 @@
+"""chainrule.nn modules against live PyTorch: registration, state dicts, reprs, forward and gradients.
+
+Models are built twice by the same factory (once with ``torch``, once with
+``chainrule``), weights are copied from chainrule into torch through NumPy, and
+everything observable is compared: names and order, outputs, parameter
+gradients, error messages, reprs.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+import chainrule.nn as cnn
+from tests.oracle import assert_close, require_torch, to_np
+
+# --------------------------------------------------------------------------------------------
+# helpers
+
+
+def copy_weights(src: Any, dst: Any) -> None:
+    """Copy every parameter and buffer of chainrule module ``src`` into torch module ``dst`` (same names)."""
+    torch = require_torch()
+    src_sd = src.state_dict()
+    dst_sd = dst.state_dict()
+    assert list(src_sd) == list(dst_sd)
+    with torch.no_grad():
+        for k, v in dst_sd.items():
+            v.copy_(torch.from_numpy(np.array(src_sd[k].numpy(), copy=True)))
+
+
+def make_net(lib: Any) -> Any:
+    """The same nested model in torch or chainrule: Linear, activation, ModuleList, a shared module, buffers."""
+    nn = lib.nn
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc1 = nn.Linear(3, 4)
+            self.act = nn.Tanh()
+            self.blocks = nn.ModuleList([nn.Linear(4, 4), nn.Linear(4, 4, bias=False)])
+            self.head = nn.Sequential(OrderedDict([("drop", nn.Dropout(0.0)), ("out", nn.Linear(4, 2))]))
+            self.register_buffer("running", lib.zeros(2))
+            self.register_buffer("scratch", lib.ones(3), persistent=False)
+            self.scale = nn.Parameter(lib.ones(1))
+            self.again = self.fc1  # a shared module: its parameters must be yielded once
+
+        def forward(self, x: Any) -> Any:
+            h = self.act(self.fc1(x))
+            for block in self.blocks:
+                h = self.act(block(h))
+            return self.head(h) * self.scale + self.running
+
+    return Net()
+
+
+@pytest.fixture
+def pair() -> tuple[Any, Any]:
+    torch = require_torch()
+    net_c, net_t = make_net(cr), make_net(torch)
+    copy_weights(net_c, net_t)
+    return net_c, net_t
+
+
+# --------------------------------------------------------------------------------------------
+# Parameter
+
+
+def test_parameter_is_a_tensor_sharing_data_and_prints_like_torch() -> None:
+    torch = require_torch()
+    t = cr.tensor([1.0, 2.0])
+    p = cnn.Parameter(t)
+    assert isinstance(p, cr.Tensor) and p.requires_grad and p.is_leaf
+    with cr.no_grad():
+        t.mul_(3)
+    assert p.tolist() == [3.0, 6.0]  # nn.Parameter(t) shares t's data
+    assert repr(p) == repr(torch.nn.Parameter(torch.tensor([3.0, 6.0])))
+    assert repr(cnn.Parameter(t, requires_grad=False)) == repr(torch.nn.Parameter(torch.tensor([3.0, 6.0]), False))
+    assert repr(cnn.Parameter()) == repr(torch.nn.Parameter())
+    (p * p).sum().backward()
+    assert p.grad.tolist() == [6.0, 12.0]
+    q = copy.deepcopy(p)
+    assert type(q) is cnn.Parameter and q.tolist() == p.tolist() and q._data is not p._data
+
+
+def test_parameter_of_int_tensor_is_refused() -> None:
+    with pytest.raises(RuntimeError, match="floating point"):
+        cnn.Parameter(cr.tensor([1, 2]))
+
+
+# --------------------------------------------------------------------------------------------
+# registration and traversal
+
+
+def test_named_parameters_buffers_modules_order_match_torch(pair: tuple[Any, Any]) -> None:
+    net_c, net_t = pair
+    assert [n for n, _ in net_c.named_parameters()] == [n for n, _ in net_t.named_parameters()]
+    assert [n for n, _ in net_c.named_buffers()] == [n for n, _ in net_t.named_buffers()]
+    assert [n for n, _ in net_c.named_modules()] == [n for n, _ in net_t.named_modules()]
+    assert [n for n, _ in net_c.named_children()] == [n for n, _ in net_t.named_children()]
+    assert [n for n, _ in net_c.named_parameters(prefix="m", recurse=False)] == \
+        [n for n, _ in net_t.named_parameters(prefix="m", recurse=False)]
+    assert len(list(net_c.parameters())) == len(list(net_t.parameters())) == 8
+    assert len(list(net_c.modules())) == len(list(net_t.modules()))
+    assert all(isinstance(p, cnn.Parameter) for p in net_c.parameters())
+
+
+def test_forward_and_parameter_gradients_match_torch(pair: tuple[Any, Any]) -> None:
+    torch = require_torch()
+    net_c, net_t = pair
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    out_c, out_t = net_c(cr.tensor(x)), net_t(torch.from_numpy(x))
+    assert_close(out_c, out_t)
+    (out_c ** 2).sum().backward()
+    (out_t ** 2).sum().backward()
+    grads_t = dict(net_t.named_parameters())
+    for name, p in net_c.named_parameters():
+        assert_close(p.grad, grads_t[name].grad, msg=name)
+
+
+def test_state_dict_keys_order_shapes_and_detached(pair: tuple[Any, Any]) -> None:
+    net_c, net_t = pair
+    sd_c, sd_t = net_c.state_dict(), net_t.state_dict()
+    assert isinstance(sd_c, OrderedDict)
+    assert list(sd_c) == list(sd_t)  # the non-persistent buffer is absent from both
+    for k in sd_t:
+        assert tuple(sd_c[k].shape) == tuple(sd_t[k].shape)
+        assert not sd_c[k].requires_grad
+    # detached, but sharing memory with the parameter, as in PyTorch
+    assert sd_c["fc1.weight"]._data is net_c.fc1.weight._data
+    kept = net_c.state_dict(keep_vars=True)
+    assert kept["fc1.weight"] is net_c.fc1.weight
+
+
+def test_load_state_dict_round_trip_from_torch(pair: tuple[Any, Any]) -> None:
+    torch = require_torch()
+    net_c, net_t = pair
+    with torch.no_grad():
+        for p in net_t.parameters():
+            p.add_(0.5)
+        net_t.running.fill_(0.25)
+    converted = {k: cr.tensor(v.numpy().copy()) for k, v in net_t.state_dict().items()}
+    weight_before = net_c.fc1.weight
+    result = net_c.load_state_dict(converted)
+    assert repr(result) == "<All keys matched successfully>"
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    assert net_c.fc1.weight is weight_before  # loaded in place
+    x = np.ones((2, 3), np.float32)
+    assert_close(net_c(cr.tensor(x)), net_t(torch.from_numpy(x)))
+
+
+def test_load_state_dict_errors_match_torch_exactly() -> None:
+    torch = require_torch()
+    bad_c = {"weight": cr.zeros(2, 3), "foo": cr.zeros(1)}
+    bad_t = {"weight": torch.zeros(2, 3), "foo": torch.zeros(1)}
+    for strict in (True, False):
+        with pytest.raises(RuntimeError) as err_t:
+            torch.nn.Linear(3, 3).load_state_dict(bad_t, strict=strict)
+        with pytest.raises(RuntimeError) as err_c:
+            cnn.Linear(3, 3).load_state_dict(bad_c, strict=strict)
+        assert str(err_c.value) == str(err_t.value)
+        assert ("Missing key(s)" in str(err_c.value)) is strict  # strict=False still raises on the size mismatch
+
+
+def test_load_state_dict_non_strict_returns_incompatible_keys_like_torch() -> None:
+    torch = require_torch()
+    seq_c = cnn.Sequential(cnn.Linear(2, 2), cnn.ReLU(), cnn.Linear(2, 1))
+    seq_t = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU(), torch.nn.Linear(2, 1))
+    sd_c = {"0.weight": cr.zeros(2, 2), "2.bias": cr.zeros(1), "3.weight": cr.zeros(1), "extra": cr.zeros(1)}
+    sd_t = {k: torch.zeros(tuple(v.shape)) for k, v in sd_c.items()}
+    res_c = seq_c.load_state_dict(sd_c, strict=False)
+    res_t = seq_t.load_state_dict(sd_t, strict=False)
+    assert tuple(res_c) == tuple(res_t)
+    assert res_c.missing_keys == res_t.missing_keys and res_c.unexpected_keys == res_t.unexpected_keys
+    assert repr(res_c) == repr(res_t)
+    assert seq_c[0].weight.tolist() == [[0.0, 0.0], [0.0, 0.0]]
+    with pytest.raises(RuntimeError) as err_t:
+        seq_t.load_state_dict(sd_t)
+    with pytest.raises(RuntimeError) as err_c:
+        seq_c.load_state_dict(sd_c)
+    assert str(err_c.value) == str(err_t.value)
+
+
+def test_load_state_dict_rejects_non_tensor_values_like_torch() -> None:
+    torch = require_torch()
+    with pytest.raises(RuntimeError) as err_t:
+        torch.nn.Linear(1, 1).load_state_dict({"weight": [[1.0]], "bias": torch.zeros(1)})
+    with pytest.raises(RuntimeError) as err_c:
+        cnn.Linear(1, 1).load_state_dict({"weight": [[1.0]], "bias": cr.zeros(1)})
+    assert str(err_c.value) == str(err_t.value)
+
+
+def test_setattr_registration_rules_and_errors() -> None:
+    torch = require_torch()
+    for lib in (cr, torch):
+        m = lib.nn.Linear(2, 2)
+        with pytest.raises(TypeError, match="cannot assign .* as parameter 'weight'"):
+            m.weight = lib.zeros(2, 2)
+        m.weight = None  # allowed: the slot stays registered, holding None
+        assert "weight" not in dict(m.named_parameters())
+        m.register_buffer("b", lib.ones(1))
+        with pytest.raises(TypeError, match="cannot assign 'int' as buffer 'b'"):
+            m.b = 3
+        with pytest.raises(KeyError, match="attribute 'training' already exists"):
+            m.register_buffer("training", lib.ones(1))
+        with pytest.raises(KeyError, match='contain "."'):
+            m.register_parameter("a.b", None)
+        with pytest.raises(TypeError, match="is not a Module subclass"):
+            m.add_module("x", 3)
+        del m.b
+        assert "b" not in dict(m.named_buffers())
+        m.sub = lib.nn.ReLU()
+        m.sub = lib.nn.Tanh()  # re-assignment replaces the child
+        assert [n for n, _ in m.named_children()] == ["sub"]
+    with pytest.raises(AttributeError) as err_t:
+        torch.nn.Linear(1, 1).nope
+    with pytest.raises(AttributeError) as err_c:
+        cnn.Linear(1, 1).nope
+    assert str(err_c.value) == str(err_t.value)
+
+    class Early(cnn.Module):
+        def __init__(self) -> None:
+            self.w = cnn.Parameter(cr.ones(1))
+
+    with pytest.raises(AttributeError, match="before Module.__init__"):
+        Early()
+
+
+def test_parameter_assigned_over_plain_attribute_and_non_leaf_refused() -> None:
+    m = cnn.Module()
+    m.w = 3
+    m.w = cnn.Parameter(cr.ones(2))
+    assert [n for n, _ in m.named_parameters()] == ["w"]
+    with pytest.raises(TypeError, match="torch.nn.Parameter or None required"):
+        m.register_parameter("v", cnn.Parameter(cr.ones(1)) * 2)
+    x = cnn.Parameter(cr.ones(1))
+    x.grad_fn = (x * 2).grad_fn  # a Parameter that is not a leaf
+    with pytest.raises(ValueError, match="Cannot assign non-leaf Tensor to parameter 'v'"):
+        m.register_parameter("v", x)
+
+
+def test_shared_parameter_is_yielded_once() -> None:
+    a = cnn.Linear(2, 2)
+    b = cnn.Linear(2, 2)
+    b.weight = a.weight
+    seq = cnn.Sequential(a, b)
+    names = [n for n, _ in seq.named_parameters()]
+    assert names == ["0.weight", "0.bias", "1.bias"]
+    assert list(seq.state_dict()) == ["0.weight", "0.bias", "1.weight", "1.bias"]
+
+
+# --------------------------------------------------------------------------------------------
+# modes, gradients, conversion
+
+
+def test_train_eval_propagate_and_return_self(pair: tuple[Any, Any]) -> None:
+    net_c, net_t = pair
+    assert net_c.eval() is net_c
+    assert [m.training for m in net_c.modules()] == [m.training for m in net_t.eval().modules()] == \
+        [False] * len(list(net_c.modules()))
+    net_c.train()
+    assert all(m.training for m in net_c.modules())
+    with pytest.raises(ValueError, match="training mode is expected to be boolean"):
+        net_c.train(1)
+
+
+def test_zero_grad_set_to_none_and_to_zero() -> None:
+    m = cnn.Linear(2, 2)
+    m(cr.ones(1, 2)).sum().backward()
+    m.zero_grad(set_to_none=False)
+    assert m.weight.grad.tolist() == [[0.0, 0.0], [0.0, 0.0]]
+    m.zero_grad()
+    assert m.weight.grad is None and m.bias.grad is None
+
+
+def test_requires_grad_apply_and_dtype_conversion() -> None:
+    m = cnn.Sequential(cnn.Linear(2, 3), cnn.Linear(3, 1))
+    assert m.requires_grad_(False) is m and not any(p.requires_grad for p in m.parameters())
+    m.requires_grad_()
+    seen: list[str] = []
+    assert m.apply(lambda mod: seen.append(type(mod).__name__)) is m
+    assert seen == ["Linear", "Linear", "Sequential"]  # children first, as PyTorch
+    w = m[0].weight
+    m.register_buffer("count", cr.tensor([3]))
+    m.double()
+    assert m[0].weight is w and w.dtype == cr.float64 and isinstance(w, cnn.Parameter)
+    assert m.count.dtype == cr.int64  # integer buffers keep their dtype
+    assert m(cr.ones(1, 2, dtype=cr.float64)).dtype == cr.float64
+    m.to(cr.float32)
+    assert w.dtype == cr.float32
+    assert m.float() is m and m.to("cpu") is m
+    with pytest.raises(TypeError, match="nn.Module.to only accepts floating point"):
+        m.to(cr.int64)
+
+
+def test_forward_hooks_and_missing_forward() -> None:
+    m = cnn.Linear(2, 2)
+    calls: list[str] = []
+    h = m.register_forward_hook(lambda mod, args, out: calls.append("post") or out * 0)
+    m.register_forward_pre_hook(lambda mod, args: calls.append("pre"))
+    assert m(cr.ones(1, 2)).tolist() == [[0.0, 0.0]]
+    h.remove()
+    assert m(cr.ones(1, 2)).tolist() != [[0.0, 0.0]]
+    assert calls == ["pre", "post", "pre"]
+    with pytest.raises(NotImplementedError, match='missing the required "forward" function'):
+        cnn.Module()(1)
+
+
+# --------------------------------------------------------------------------------------------
+# Linear, Identity, Flatten, Unflatten
+
+
+def test_linear_default_init_is_uniform_one_over_sqrt_fan_in() -> None:
+    cr.manual_seed(0)
+    m = cnn.Linear(400, 250)
+    bound = 1 / np.sqrt(400)
+    w, b = m.weight.detach().numpy(), m.bias.detach().numpy()
+    assert w.dtype == np.float32 and w.shape == (250, 400) and b.shape == (250,)
+    for a in (w, b):
+        assert np.abs(a).max() <= bound
+        assert np.abs(a).max() > 0.97 * bound
+    assert abs(w.std() - bound / np.sqrt(3)) < 0.01 * bound  # U(-c, c) has std c/√3
+    assert abs(w.mean()) < 0.01 * bound
+
+
+def test_linear_forward_backward_matches_torch_and_options() -> None:
+    torch = require_torch()
+    for bias in (True, False):
+        lc = cnn.Linear(3, 2, bias=bias, dtype=cr.float64)
+        lt = torch.nn.Linear(3, 2, bias=bias, dtype=torch.float64)
+        copy_weights(lc, lt)
+        assert repr(lc) == repr(lt)
+        x = np.random.default_rng(1).standard_normal((4, 5, 3))
+        xc, xt = cr.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        yc, yt = lc(xc), lt(xt)
+        assert_close(yc, yt)
+        yc.sin().sum().backward()
+        yt.sin().sum().backward()
+        assert_close(xc.grad, xt.grad)
+        assert_close(lc.weight.grad, lt.weight.grad)
+        if bias:
+            assert_close(lc.bias.grad, lt.bias.grad)
+        else:
+            assert lc.bias is None
+    assert tuple(cnn.Linear(3, 2)(cr.zeros(0, 3)).shape) == (0, 2)  # empty batch works
+    with pytest.raises(RuntimeError) as err_t:
+        torch.nn.Linear(3, 2)(torch.zeros(4, 5))
+    with pytest.raises(RuntimeError) as err_c:
+        cnn.Linear(3, 2)(cr.zeros(4, 5))
+    assert str(err_c.value) == str(err_t.value)
+
+
+def test_identity_flatten_unflatten_match_torch() -> None:
+    torch = require_torch()
+    x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    assert cnn.Identity(3, unused=1)(cr.tensor(x)).tolist() == x.tolist()
+    for args in ((), (0,), (1, 2), (0, -2)):
+        fc, ft = cnn.Flatten(*args), torch.nn.Flatten(*args)
+        assert repr(fc) == repr(ft)
+        assert fc(cr.tensor(x)).shape == ft(torch.from_numpy(x)).shape
+    uc, ut = cnn.Unflatten(2, (2, 2)), torch.nn.Unflatten(2, (2, 2))
+    assert repr(uc) == repr(ut)
+    assert uc(cr.tensor(x)).tolist() == ut(torch.from_numpy(x)).tolist()
+
+
+# --------------------------------------------------------------------------------------------
+# containers
+
+
+def test_sequential_indexing_slicing_append_and_ordered_dict() -> None:
+    torch = require_torch()
+    a, b, c = cnn.Linear(2, 3), cnn.ReLU(), cnn.Linear(3, 1)
+    seq = cnn.Sequential(a, b)
+    assert len(seq) == 2 and seq[0] is a and seq[-1] is b and list(seq) == [a, b]
+    assert seq.append(c) is seq and seq[2] is c and len(seq) == 3
+    sub = seq[1:]
+    assert isinstance(sub, cnn.Sequential) and list(sub) == [b, c]
+    assert [n for n, _ in sub.named_children()] == ["1", "2"]  # slicing keeps the keys, as PyTorch
+    with pytest.raises(IndexError, match="index 3 is out of range"):
+        seq[3]
+    x = cr.ones(4, 2)
+    assert seq(x).tolist() == c(b(a(x))).tolist()
+    named = cnn.Sequential(OrderedDict([("inp", cnn.Linear(2, 2)), ("act", cnn.Tanh())]))
+    assert [n for n, _ in named.named_children()] == ["inp", "act"] and isinstance(named.act, cnn.Tanh)
+    assert list(named.state_dict()) == ["inp.weight", "inp.bias"]
+    del seq[0]
+    assert [n for n, _ in seq.named_children()] == ["0", "1"] and seq[0] is b
+    seq[0] = cnn.Sigmoid()
+    assert isinstance(seq[0], cnn.Sigmoid)
+    t = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Sequential(torch.nn.Linear(3, 1)))
+    s = cnn.Sequential(cnn.Linear(2, 3), cnn.ReLU(), cnn.Sequential(cnn.Linear(3, 1)))
+    assert repr(s) == repr(t)
+
+
+def test_module_list_and_dict() -> None:
+    torch = require_torch()
+    ml = cnn.ModuleList([cnn.Linear(2, 2) for _ in range(3)])
+    ml.append(cnn.ReLU())
+    ml.extend([cnn.Tanh()])
+    ml.insert(0, cnn.Sigmoid())
+    assert len(ml) == 6 and isinstance(ml[0], cnn.Sigmoid) and isinstance(ml[-1], cnn.Tanh)
+    assert isinstance(ml[1:3], cnn.ModuleList) and len(ml[1:3]) == 2
+    assert [n for n, _ in ml.named_parameters()][:2] == ["1.weight", "1.bias"]
+    tl = torch.nn.ModuleList([torch.nn.Sigmoid()] + [torch.nn.Linear(2, 2) for _ in range(3)]
+                             + [torch.nn.ReLU(), torch.nn.Tanh()])
+    assert repr(ml) == repr(tl)  # PyTorch's compact "(1-3): 3 x Linear(...)" form
+    assert repr(cnn.ModuleList()) == repr(torch.nn.ModuleList())
+    md = cnn.ModuleDict({"b": cnn.ReLU(), "a": cnn.Linear(1, 1)})
+    md["c"] = cnn.Tanh()
+    assert list(md) == ["b", "a", "c"] and "a" in md and len(md) == 3
+    assert list(md.keys()) == ["b", "a", "c"] and md.pop("b") is not None and "b" not in md
+    td = torch.nn.ModuleDict({"a": torch.nn.Linear(1, 1), "c": torch.nn.Tanh()})
+    assert repr(md) == repr(td)
+    assert list(md.state_dict()) == list(td.state_dict())
+
+
+def test_custom_net_repr_matches_torch(pair: tuple[Any, Any]) -> None:
+    net_c, net_t = pair
+    assert repr(net_c) == repr(net_t)
+
+
+# --------------------------------------------------------------------------------------------
+# activation and loss modules
+
+
+ACTIVATIONS: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
+    ("Sigmoid", (), {}), ("Tanh", (), {}), ("ReLU", (), {}), ("ReLU", (), {"inplace": True}), ("ReLU6", (), {}),
+    ("LeakyReLU", (0.2,), {}), ("LeakyReLU", (), {"inplace": True}), ("ELU", (), {"alpha": 0.5}), ("SELU", (), {}),
+    ("CELU", (1.5,), {}), ("GELU", (), {}), ("GELU", ("tanh",), {}), ("SiLU", (), {}), ("Mish", (), {}),
+    ("Softplus", (), {}), ("Softplus", (2.0, 1.0), {}), ("Softsign", (), {}), ("Hardtanh", (-0.5, 0.7), {}),
+    ("Hardsigmoid", (), {}), ("Hardswish", (), {}), ("LogSigmoid", (), {}), ("Tanhshrink", (), {}),
+    ("Softshrink", (0.3,), {}), ("Hardshrink", (), {}), ("PReLU", (), {}), ("PReLU", (5, 0.1), {}),
+    ("Softmax", (1,), {}), ("Softmin", (0,), {}), ("LogSoftmax", (-1,), {}), ("GLU", (), {}), ("GLU", (0,), {}),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "kwargs"), ACTIVATIONS, ids=[f"{a[0]}{a[1]}{a[2]}" for a in ACTIVATIONS])
+def test_activation_module_matches_torch(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    torch = require_torch()
+    mc, mt = getattr(cnn, name)(*args, **kwargs), getattr(torch.nn, name)(*args, **kwargs)
+    assert repr(mc) == repr(mt)
+    if name == "PReLU":
+        copy_weights(mc.double(), mt.double())
+    x = np.random.default_rng(3).standard_normal((4, 5, 2)) * 3
+    x[0, :3, 0] = [0.0, 0.3, -0.5]  # kinks and shrink thresholds
+    xc, xt = cr.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    # an in-place activation may not overwrite a leaf: feed it a fresh non-leaf
+    yc, yt = mc(xc * 1.0), mt(xt * 1.0)
+    assert_close(yc, yt)
+    w = np.random.default_rng(4).standard_normal(tuple(yt.shape))
+    (yc * cr.tensor(w)).sum().backward()
+    (yt * torch.from_numpy(w)).sum().backward()
+    assert_close(xc.grad, xt.grad)
+    if name == "PReLU":
+        assert_close(mc.weight.grad, mt.weight.grad)
+
+
+def _loss_inputs(name: str, torch: Any) -> tuple[list[np.ndarray], dict[str, Any]]:
+    """Inputs (float64 unless they are class indices) and constructor kwargs for each loss."""
+    g = np.random.default_rng(5)
+    x = g.standard_normal((4, 3))
+    y = g.standard_normal((4, 3))
+    probs = 1 / (1 + np.exp(-x))
+    sign = np.where(g.random((4, 3)) < 0.5, -1.0, 1.0)
+    idx = np.array([0, 2, 1, 2])
+    cases: dict[str, tuple[list[np.ndarray], dict[str, Any]]] = {
+        "MSELoss": ([x, y], {}), "L1Loss": ([x, y], {"reduction": "sum"}),
+        "SmoothL1Loss": ([x, y], {"beta": 0.5}), "HuberLoss": ([x, y], {"delta": 0.7, "reduction": "none"}),
+        "BCELoss": ([probs, g.random((4, 3))], {"weight": np.array([1.0, 2.0, 0.5])}),
+        "BCEWithLogitsLoss": ([x, g.random((4, 3))], {"pos_weight": np.array([3.0, 1.0, 0.5])}),
+        "CrossEntropyLoss": ([x, idx], {"weight": np.array([1.0, 2.0, 3.0]), "label_smoothing": 0.1}),
+        "NLLLoss": ([x, idx], {"ignore_index": 1}),
+        "KLDivLoss": ([np.log(probs / probs.sum(1, keepdims=True)), g.random((4, 3))], {"reduction": "batchmean"}),
+        "PoissonNLLLoss": ([x, np.abs(y)], {"full": True}),
+        "SoftMarginLoss": ([x, sign], {}),
+        "MarginRankingLoss": ([x[:, 0], y[:, 0], sign[:, 0]], {"margin": 0.2}),
+        "HingeEmbeddingLoss": ([x, sign], {"margin": 0.5}),
+        "CosineEmbeddingLoss": ([x, y, sign[:, 0]], {"margin": 0.1}),
+    }
+    return cases[name]
+
+
+LOSSES = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss",
+          "NLLLoss", "KLDivLoss", "PoissonNLLLoss", "SoftMarginLoss", "MarginRankingLoss", "HingeEmbeddingLoss",
+          "CosineEmbeddingLoss"]
+
+
+@pytest.mark.parametrize("name", LOSSES)
+def test_loss_module_matches_torch(name: str) -> None:
+    torch = require_torch()
+    arrays, kwargs = _loss_inputs(name, torch)
+    kw_c = {k: cr.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+    kw_t = {k: torch.from_numpy(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+    mc, mt = getattr(cnn, name)(**kw_c), getattr(torch.nn, name)(**kw_t)
+    assert repr(mc) == repr(mt)
+    assert list(mc.state_dict()) == list(mt.state_dict())  # weight / pos_weight are buffers
+    ins_c = [cr.tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays]
+    ins_t = [torch.tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays]
+    # only the first (and for the pairwise losses the second) input is differentiated
+    n_diff = 2 if name in ("MarginRankingLoss", "CosineEmbeddingLoss") else 1
+    for t in ins_c[n_diff:]:
+        t.requires_grad_(False)
+    for t in ins_t[n_diff:]:
+        t.requires_grad_(False)
+    lc, lt = mc(*ins_c), mt(*ins_t)
+    assert_close(lc, lt)
+    lc.sum().backward()
+    lt.sum().backward()
+    for a, b in zip(ins_c[:n_diff], ins_t[:n_diff]):
+        assert_close(a.grad, b.grad)
+
+
+def test_loss_legacy_size_average_reduce_translate_like_torch() -> None:
+    torch = require_torch()
+    for size_average, reduce in ((False, None), (None, False), (True, True)):
+        with pytest.warns(UserWarning):
+            rc = cnn.MSELoss(size_average=size_average, reduce=reduce).reduction
+        with pytest.warns(UserWarning):
+            rt = torch.nn.MSELoss(size_average=size_average, reduce=reduce).reduction
+        assert rc == rt
+
+
+def test_loss_weight_buffer_follows_dtype_conversion() -> None:
+    m = cnn.CrossEntropyLoss(weight=cr.tensor([1.0, 2.0]))
+    assert [n for n, _ in m.named_buffers()] == ["weight"]
+    m.double()
+    assert m.weight.dtype == cr.float64
+
+
+# --------------------------------------------------------------------------------------------
+# Dropout
+
+
+def test_dropout_statistics_in_training_and_identity_in_eval() -> None:
+    torch = require_torch()
+    assert repr(cnn.Dropout(0.3)) == repr(torch.nn.Dropout(0.3))
+    cr.manual_seed(0)
+    d = cnn.Dropout(0.3)
+    x = cr.ones(200_000)
+    y = d(x).numpy()
+    dropped = (y == 0).mean()
+    assert abs(dropped - 0.3) < 0.005  # binomial sd ≈ 0.001
+    np.testing.assert_allclose(y[y != 0], 1 / 0.7, rtol=1e-6)  # survivors are scaled by 1/(1-p)
+    d.eval()
+    assert d(x).tolist()[:5] == [1.0] * 5 and np.array_equal(d(x).numpy(), x.numpy())
+    d.train()
+    assert not np.any(cnn.Dropout(1.0)(x).numpy())
+    assert np.array_equal(cnn.Dropout(0.0)(x).numpy(), x.numpy())
+
+
+def test_dropout_gradient_uses_the_same_mask() -> None:
+    cr.manual_seed(1)
+    x = cr.ones(1000, requires_grad=True)
+    y = cnn.Dropout(0.5)(x)
+    y.sum().backward()
+    assert np.array_equal(to_np(x.grad), to_np(y.detach()))  # d y_i / d x_i = m_i / (1-p) = y_i / x_i
+
+
+def test_dropout_rejects_bad_probability_like_torch() -> None:
+    torch = require_torch()
+    for p in (-0.1, 1.5):
+        with pytest.raises(ValueError) as err_t:
+            torch.nn.Dropout(p)
+        with pytest.raises(ValueError) as err_c:
+            cnn.Dropout(p)
+        assert str(err_c.value) == str(err_t.value)
+
+
+def test_import_chainrule_as_torch_exposes_nn() -> None:
+    import chainrule
+
+    assert chainrule.nn is cnn and chainrule.nn.functional is cnn.functional
