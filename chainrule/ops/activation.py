@@ -74,7 +74,7 @@ def _maybe_inplace(input: Tensor, inplace: bool, fn: Any, *args: Any) -> Tensor:
 
 def _named(base: type, name: str) -> type:
     """The same backward under another grad_fn name (PyTorch's in-place variants are ``…Backward1``)."""
-    return type(name, (base,), {"__slots__": (), "name": name})
+    return type(name, (base,), {"__slots__": (), "name": name, "__doc__": base.__doc__})
 
 
 # ---------------------------------------------------------------------------------------------- relu family
@@ -511,7 +511,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     w = weight
     if W.size != 1 and A.ndim > 2:
         w = reshape(weight, (channels,) + (1,) * (A.ndim - 2))
-    elif W.ndim:
+    elif W.size == 1 and W.ndim:
         w = reshape(weight, ())
     x, w, Ab, Wb = promote_pair(input, w)
     R = np.where(Ab > 0, Ab, Ab * Wb)
@@ -571,3 +571,62 @@ def erf(input: Tensor) -> Tensor:
         record(ErfBackward0.__new__(ErfBackward0), t, (input,))
     return t
 
+
+
+# ---------------------------------------------------------------------------------------------- the catalogue
+# One row per public activation (rendered to docs/derivatives.md by tools/gen_derivatives.py). "saturates" is
+# where |f′| < 1 % of its maximum (measured on a fine grid), "kink" PyTorch's choice where f′ jumps.
+def _entry(name: str, formula: str, derivative: str, range: str, saturates: str, kink: str, node: str) -> None:
+    register(Entry(name=name, family="activation", formula=formula, derivative=derivative, range=range,
+                   saturates=saturates, kink=kink, node=node))
+
+
+_entry("sigmoid", "σ(x) = 1/(1 + e⁻ˣ)", "σ′ = σ(1 − σ)", "(0, 1)", "|x| > 5.99", "smooth", "SigmoidBackward0")
+_entry("tanh", "tanh x = (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ)", "tanh′ = 1 − tanh² x", "(−1, 1)", "|x| > 2.99", "smooth",
+       "TanhBackward0")
+_entry("relu", "max(x, 0)", "1 for x > 0, else 0", "[0, ∞)", "x < 0 (f′ = 0)", "relu′(0) = 0; NaN passes grad 1",
+       "ReluBackward0")
+_entry("relu6", "min(max(x, 0), 6)", "1 for 0 < x < 6, else 0", "[0, 6]", "x < 0 or x > 6 (f′ = 0)",
+       "f′(0) = f′(6) = 0", "HardtanhBackward0")
+_entry("leaky_relu", "x for x > 0, else s·x  (s = negative_slope = 0.01)", "1 for x > 0, else s", "(−∞, ∞)",
+       "x < 0 when |s| < 0.01", "f′(0) = s (negative branch)", "LeakyReluBackward0 (inplace: LeakyReluBackward1)")
+_entry("elu", "x for x > 0, else α(eˣ − 1)", "1 for x > 0, else α·eˣ", "(−α, ∞)", "x < −4.61 (α = 1)",
+       "f′(0) = α (negative branch)", "EluBackward0 (inplace: EluBackward1)")
+_entry("selu", "λx for x > 0, else λα(eˣ − 1);  λ = 1.0507010, α = 1.6732632", "λ for x > 0, else λα·eˣ",
+       "(−λα, ∞)", "x < −4.61", "f′(0) = λα = 1.758099 (negative branch)", "EluBackward0 (inplace: EluBackward1)")
+_entry("celu", "max(0, x) + min(0, α(e^(x/α) − 1))", "1 for x > 0, else e^(x/α)", "(−α, ∞)", "x < −4.61·α",
+       "f′(0) = 1 (both branches); backward scales by 1/float32(α)", "CeluBackward0 (inplace: CeluBackward1)")
+_entry("gelu", "x·Φ(x), Φ(x) = ½(1 + erf(x/√2));  'tanh': ½x(1 + tanh(√(2/π)(x + 0.044715x³)))",
+       "Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π)", "[−0.170, ∞)", "x < −3.02 and −0.78 < x < −0.73 (f′ = 0 at −0.752)",
+       "smooth", "GeluBackward0")
+_entry("silu", "x·σ(x)", "σ(x)(1 + x(1 − σ(x)))", "[−0.278, ∞)", "x < −6.14 and −1.33 < x < −1.23", "smooth",
+       "SiluBackward0")
+_entry("mish", "x·tanh(softplus(x))", "tanh(sp) + x·σ(x)·(1 − tanh²(sp)),  sp = ln(1 + eˣ)", "[−0.309, ∞)",
+       "x < −6.16 and −1.24 < x < −1.15", "smooth", "MishBackward0")
+_entry("softplus", "ln(1 + e^(βx))/β;  x where βx > threshold (20)", "σ(βx);  1 where βx > threshold", "(0, ∞)",
+       "βx < −4.6", "smooth (the linear switch at βx = threshold is PyTorch's)", "SoftplusBackward0")
+_entry("softsign", "x/(1 + |x|)", "1/(1 + |x|)²", "(−1, 1)", "|x| > 9", "smooth (f″ jumps at 0)", "DivBackward0")
+_entry("hardtanh", "clamp(x, min_val, max_val)  (−1, 1)", "1 for min_val < x < max_val, else 0",
+       "[min_val, max_val]", "outside (min_val, max_val) (f′ = 0)", "f′ = 0 at both bounds", "HardtanhBackward0")
+_entry("hardsigmoid", "min(max(x + 3, 0), 6)/6", "1/6 for −3 < x < 3, else 0", "[0, 1]", "|x| ≥ 3 (f′ = 0)",
+       "f′(±3) = 0; 1/6 is float32 in every dtype", "HardsigmoidBackward0")
+_entry("hardswish", "x·min(max(x + 3, 0), 6)/6", "0 for x ≤ −3, x/3 + ½ for −3 < x < 3, 1 for x ≥ 3",
+       "[−0.375, ∞)", "x ≤ −3 and |x + 1.5| < 0.045", "f′(−3) = 0, f′(3) = 1", "HardswishBackward0")
+_entry("logsigmoid", "ln σ(x) = −softplus(−x)", "σ(−x) = 1 − σ(x)", "(−∞, 0)", "x > 4.6", "smooth",
+       "LogSigmoidBackward0")
+_entry("tanhshrink", "x − tanh x", "tanh² x", "(−∞, ∞)", "|x| < 0.1", "smooth", "SubBackward0")
+_entry("softshrink", "x − λ for x > λ, x + λ for x < −λ, else 0  (λ = 0.5)", "1 for |x| > λ, else 0", "(−∞, ∞)",
+       "|x| ≤ λ (f′ = 0)", "f′(±λ) = 0", "SoftshrinkBackward0")
+_entry("hardshrink", "x for |x| > λ, else 0  (λ = 0.5)", "1 for |x| > λ, else 0", "(−∞, −λ) ∪ {0} ∪ (λ, ∞)",
+       "|x| ≤ λ (f′ = 0)", "f′(±λ) = 0", "HardshrinkBackward0")
+_entry("prelu", "x for x > 0, else a·x  (a: 1 or C weights, channel dim 1)",
+       "∂/∂x = 1 for x > 0, else a;  ∂/∂a = 0 for x > 0, else x", "(−∞, ∞)", "x < 0 when |a| < 0.01",
+       "∂/∂x(0) = a (negative branch)", "PreluKernelBackward0")
+_entry("softmax", "yᵢ = e^(xᵢ − m)/Σⱼ e^(xⱼ − m),  m = max x", "∂L/∂x = y ⊙ (G − Σ G⊙y)  (Jacobian diag(y) − yyᵀ)",
+       "(0, 1), Σ = 1", "when one yᵢ > 0.9975 (two classes: logit gap > 5.99)", "smooth", "SoftmaxBackward0")
+_entry("softmin", "softmax(−x)", "∂L/∂x = −y ⊙ (G − Σ G⊙y)", "(0, 1), Σ = 1",
+       "when one yᵢ > 0.9975 (two classes: logit gap > 5.99)", "smooth", "SoftmaxBackward0")
+_entry("log_softmax", "yᵢ = xᵢ − m − ln Σⱼ e^(xⱼ − m)", "∂L/∂x = G − eʸ·Σ G", "(−∞, 0]",
+       "∂yᵢ/∂xᵢ = 1 − softmaxᵢ < 1 % when softmaxᵢ > 0.99", "smooth", "LogSoftmaxBackward0")
+_entry("glu", "a ⊙ σ(b),  [a, b] = halves of x along dim", "∂/∂a = σ(b);  ∂/∂b = a·σ(b)(1 − σ(b))",
+       "(−∞, ∞)", "∂/∂a: b < −4.6;  ∂/∂b: |b| > 5.99", "smooth", "GluBackward0")
