@@ -48,7 +48,7 @@ FORMAT_VERSION = 1
 MAX_HEADER_BYTES = 100_000_000  # the safetensors reference implementation's limit
 
 # safetensors dtype code <-> little-endian NumPy dtype, restricted to the dtypes chainrule has
-_CODE_TO_NP = {
+_CODE_TO_NP: dict[str, np.dtype] = {
     "F16": np.dtype("<f2"), "F32": np.dtype("<f4"), "F64": np.dtype("<f8"),
     "I8": np.dtype("i1"), "I16": np.dtype("<i2"), "I32": np.dtype("<i4"), "I64": np.dtype("<i8"),
     "U8": np.dtype("u1"), "BOOL": np.dtype("?"),
@@ -169,7 +169,7 @@ def _header_and_chunks(obj: Any) -> tuple[bytes, list[np.ndarray]]:
 def _write_all(f: IO[bytes], head: bytes, chunks: list[np.ndarray]) -> None:
     f.write(head)
     for c in chunks:
-        f.write(memoryview(c.reshape(-1)).cast("B") if c.size else b"")
+        f.write(c.reshape(-1).view(np.uint8).data if c.size else b"")
 
 
 def _fsync_dir(directory: str) -> None:

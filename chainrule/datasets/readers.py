@@ -110,8 +110,10 @@ def _labels(values: list[str], column: str, lines: list[int], path: Any,
 # ---------------------------------------------------------------------------------------------
 # IDX (http://yann.lecun.com/exdb/mnist/): 0x00 0x00 <dtype code> <ndim>, ndim big-endian uint32 sizes, data
 # ---------------------------------------------------------------------------------------------
-_IDX_DTYPES = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),
-               0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
+_IDX_DTYPES: dict[int, np.dtype] = {
+    0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8"),
+}
 
 
 def _read_maybe_gzip(path: str | os.PathLike[str]) -> bytes:

@@ -30,7 +30,7 @@ def _check_array(a: np.ndarray) -> None:
         raise TypeError(_ERR.format(a.dtype))
 
 
-def _collate_tensors(batch: list[Any]) -> Tensor:
+def _collate_tensors(batch: Sequence[Any]) -> Tensor:
     shape0 = batch[0]._data.shape
     for i, t in enumerate(batch):
         if t._data.shape != shape0:
@@ -79,10 +79,10 @@ def default_collate(batch: Sequence[Any]) -> Any:
             return fields_list
         try:
             if isinstance(elem, collections.abc.MutableSequence):
-                clone = copy.copy(elem)
+                seq: Any = copy.copy(elem)
                 for i, f in enumerate(fields_list):
-                    clone[i] = f
-                return clone
+                    seq[i] = f
+                return seq
             return type(elem)(fields_list)  # type: ignore[call-arg]
         except TypeError:
             return fields_list

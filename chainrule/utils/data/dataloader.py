@@ -98,7 +98,7 @@ class DataLoader:
 
     def __len__(self) -> int:
         if isinstance(self.dataset, IterableDataset):
-            n = len(self.dataset)  # type: ignore[arg-type]  (TypeError if the stream has no length, as PyTorch)
+            n = len(self.dataset)  # type: ignore[arg-type]  # TypeError for a stream without length, as PyTorch
             if self.batch_size is None:
                 return n
             return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
