@@ -102,8 +102,8 @@ def _regression(input: Tensor, target: Tensor, kernel: str, warn: bool = True) -
     return input, target, input._data - target._data
 
 
-def _weighted(loss: Tensor, weight: Tensor, input: Tensor, reduction: str) -> Tensor:
-    """PyTorch 2.13's elementwise ``weight``: 'mean' divides by Σ weight instead of n."""
+def _weighted(loss: Tensor, weight: Tensor, input: Tensor, reduction: str, by_weight: bool = True) -> Tensor:
+    """PyTorch 2.13's elementwise ``weight``: 'mean' divides by Σ weight (mse, l1) or by n (huber)."""
     if weight._data.shape != input._data.shape:
         raise ValueError("Weights and input must have the same size.")
     loss = loss * weight
@@ -113,7 +113,7 @@ def _weighted(loss: Tensor, weight: Tensor, input: Tensor, reduction: str) -> Te
         return _red.sum(loss)
     if reduction != "mean":
         raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
-    return _red.sum(loss) / _red.sum(weight)
+    return _red.sum(loss) / _red.sum(weight) if by_weight else _red.mean(loss)
 
 
 def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
@@ -158,7 +158,7 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     x, t, d = _regression(input, target, "huber_cpu")
     if weight is not None:
-        return _weighted(huber_loss(x, t, reduction="none", delta=delta), weight, input, red)
+        return _weighted(huber_loss(x, t, reduction="none", delta=delta), weight, input, red, False)
     ad = np.abs(d)
     elems = np.where(ad < delta, 0.5 * d * d, delta * (ad - 0.5 * delta))
     return finish(HuberLossBackward0, elems.astype(d.dtype, copy=False), red, (x, t), delta=float(delta))

@@ -1,0 +1,384 @@
+"""Losses of chainrule.nn.functional against live PyTorch, finite differences and pinned reference values.
+
+The conformance table ``TABLE`` has one entry per public name of ``chainrule.ops.loss``. Each entry
+yields cases (arguments + keyword options); the runner compares, for every reduction, float32 and
+float64, and input scales 1, 30 and 1000: the value, the gradients with respect to every floating
+argument that requires grad (input and target), and the second derivatives (the gradient of
+⟨∇ℓ, v⟩ for a random v) with PyTorch. Float64 cases at scale 1 also go through gradcheck and
+gradgradcheck.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pytest
+from oracle import require_torch
+
+import chainrule as cr
+import chainrule.nn.functional as CF
+from chainrule.ops import loss as loss_module
+
+SCALES = (1.0, 30.0, 1000.0)
+DTYPES = (np.float32, np.float64)
+RED = ("mean", "sum", "none")
+
+
+@dataclass
+class Arg:
+    """A floating argument: passed as a tensor of the dtype under test; ``grad`` says whether it requires grad."""
+
+    array: np.ndarray
+    grad: bool = True
+
+
+@dataclass
+class Case:
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    reductions: tuple[str, ...] = RED
+    fd: bool = True  # smooth here: also gradcheck / gradgradcheck at scale 1
+
+
+@dataclass
+class Entry:
+    cases: Callable[[np.random.Generator, float], Iterator[Case]]
+    grad: bool = True
+
+
+def _pm1(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    return np.where(rng.random(shape) < 0.5, -1.0, 1.0)
+
+
+def _log_softmax(a: np.ndarray, axis: int) -> np.ndarray:
+    m = a.max(axis=axis, keepdims=True)
+    return a - m - np.log(np.exp(a - m).sum(axis=axis, keepdims=True))
+
+
+def _pair(rng: np.random.Generator, s: float, shape: tuple[int, ...] = (3, 4)) -> tuple[Arg, Arg]:
+    return Arg(rng.standard_normal(shape) * s), Arg(rng.standard_normal(shape) * s)
+
+
+def _mse(rng, s):
+    yield Case(_pair(rng, s))
+    yield Case(_pair(rng, s), {"weight": Arg(rng.random((3, 4)) + 0.5, grad=False)})
+
+
+def _l1(rng, s):
+    yield Case((Arg(rng.standard_normal((3, 4)) * s), Arg(rng.standard_normal((3, 4)) * s)), fd=False)
+    yield Case((Arg(rng.standard_normal((3, 4)) * s), Arg(rng.standard_normal((3, 4)) * s)),
+               {"weight": Arg(rng.random((3, 4)) + 0.5, grad=False)}, fd=False)
+
+
+def _smooth_l1(rng, s):
+    for beta in (1.0, 0.5, 0.0):
+        yield Case((Arg(rng.standard_normal((3, 4)) * s), Arg(rng.standard_normal((3, 4)) * s)), {"beta": beta},
+                   fd=False)
+
+
+def _huber(rng, s):
+    for delta in (1.0, 2.5):
+        yield Case((Arg(rng.standard_normal((3, 4)) * s), Arg(rng.standard_normal((3, 4)) * s)), {"delta": delta},
+                   fd=False)
+    yield Case((Arg(rng.standard_normal((3, 4)) * s), Arg(rng.standard_normal((3, 4)) * s)),
+               {"weight": Arg(rng.random((3, 4)) + 0.5, grad=False)}, fd=False)
+
+
+def _bce(rng, s):
+    def p():
+        return Arg(rng.uniform(0.05, 0.95, (3, 4)))
+    yield Case((p(), Arg(rng.random((3, 4)))))
+    yield Case((p(), Arg(rng.random((3, 4)))), {"weight": Arg(rng.random(4) + 0.5, grad=False)})
+
+
+def _bce_logits(rng, s):
+    def x():
+        return Arg(rng.standard_normal((3, 4)) * s)
+    yield Case((x(), Arg(rng.random((3, 4)))))
+    yield Case((x(), Arg(rng.random((3, 4)))), {"weight": Arg(rng.random(4) + 0.5, grad=False)})
+    yield Case((x(), Arg(rng.random((3, 4)))), {"pos_weight": Arg(rng.random(4) * 3 + 0.2, grad=False)})
+    yield Case((x(), Arg(rng.random((3, 4)))), {"pos_weight": Arg(rng.random(4) * 3 + 0.2, grad=False),
+                                               "weight": Arg(rng.random((3, 4)) + 0.5, grad=False)})
+
+
+def _targets(rng: np.random.Generator, n: int, c: int, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    return rng.integers(0, c, shape or (n,)).astype(np.int64)
+
+
+def _cross_entropy(rng, s):
+    x = lambda *shape: Arg(rng.standard_normal(shape) * s)  # noqa: E731
+    w = Arg(rng.random(4) + 0.5, grad=False)
+    yield Case((x(5, 4), _targets(rng, 5, 4)))
+    yield Case((x(5, 4), _targets(rng, 5, 4)), {"weight": w})
+    t = _targets(rng, 5, 4)
+    t[[1, 3]] = 2
+    yield Case((x(5, 4), t), {"ignore_index": 2, "weight": w})
+    yield Case((x(5, 4), t), {"ignore_index": 2, "label_smoothing": 0.2})
+    yield Case((x(5, 4), _targets(rng, 5, 4)), {"label_smoothing": 0.1, "weight": w})
+    yield Case((x(2, 4, 3), _targets(rng, 2, 4, (2, 3))))
+    yield Case((x(2, 4, 3, 2), _targets(rng, 2, 4, (2, 3, 2))), {"weight": w, "label_smoothing": 0.3})
+    yield Case((x(4), np.array(1, dtype=np.int64)))
+    probs = lambda *shape: Arg(np.exp(_log_softmax(rng.standard_normal(shape), 1)))  # noqa: E731
+    yield Case((x(5, 4), probs(5, 4)))
+    yield Case((x(5, 4), probs(5, 4)), {"weight": w, "label_smoothing": 0.25})
+    yield Case((x(2, 4, 3), probs(2, 4, 3)))
+
+
+def _nll(rng, s):
+    lp = lambda *shape: Arg(_log_softmax(rng.standard_normal(shape) * s, 1))  # noqa: E731
+    w = Arg(rng.random(4) + 0.5, grad=False)
+    yield Case((lp(5, 4), _targets(rng, 5, 4)))
+    t = _targets(rng, 5, 4)
+    t[0] = 1
+    yield Case((lp(5, 4), t), {"weight": w, "ignore_index": 1})
+    yield Case((lp(2, 4, 3), _targets(rng, 2, 4, (2, 3))), {"weight": w})
+
+
+def _kl(rng, s):
+    red = RED + ("batchmean",)
+    x = Arg(_log_softmax(rng.standard_normal((3, 4)) * s, 1))
+    yield Case((x, Arg(np.exp(_log_softmax(rng.standard_normal((3, 4)), 1)))), reductions=red)
+    yield Case((Arg(_log_softmax(rng.standard_normal((3, 4)) * s, 1)),
+                Arg(_log_softmax(rng.standard_normal((3, 4)), 1))), {"log_target": True}, reductions=red)
+
+
+def _poisson(rng, s):
+    s = min(s, 10.0)  # e^(1000·x) is inf in both libraries: nothing to compare
+    yield Case((Arg(rng.standard_normal((3, 4)) * s), Arg(rng.random((3, 4)) * 5)))
+    yield Case((Arg(rng.uniform(0.2, 5, (3, 4))), Arg(rng.random((3, 4)) * 5)), {"log_input": False, "full": True})
+    yield Case((Arg(rng.uniform(0.2, 5, (3, 4))), Arg(rng.random((3, 4)) * 5)), {"log_input": False, "eps": 1e-3})
+
+
+def _soft_margin(rng, s):
+    s = min(s, 30.0)  # PyTorch's log1p(exp(−t·x)) is inf at 1000; ours is finite (test_soft_margin_stable)
+    yield Case((Arg(rng.standard_normal((3, 4)) * s), Arg(_pm1(rng, (3, 4)), grad=False)))
+
+
+def _margin_ranking(rng, s):
+    for margin in (0.0, 0.5):
+        yield Case((Arg(rng.standard_normal(6) * s), Arg(rng.standard_normal(6) * s), Arg(_pm1(rng, (6,)), False)),
+                   {"margin": margin}, fd=False)
+
+
+def _hinge(rng, s):
+    for margin in (1.0, 2.0):
+        yield Case((Arg(rng.standard_normal((3, 4)) * s), Arg(_pm1(rng, (3, 4)), False)), {"margin": margin},
+                   fd=False)
+
+
+def _cosine(rng, s):
+    for margin in (0.0, 0.3):
+        yield Case((Arg(rng.standard_normal((4, 5)) * s), Arg(rng.standard_normal((4, 5)) * s),
+                    Arg(_pm1(rng, (4,)), False)), {"margin": margin}, fd=False)
+    yield Case((Arg(rng.standard_normal(5) * s), Arg(rng.standard_normal(5) * s), Arg(np.array(1.0), False)))
+
+
+def _linear(rng, s):
+    yield Case((Arg(rng.standard_normal((3, 4)) * s), Arg(rng.standard_normal((5, 4))), Arg(rng.standard_normal(5))),
+               reductions=(None,))
+    yield Case((Arg(rng.standard_normal((2, 3, 4)) * s), Arg(rng.standard_normal((5, 4)))), reductions=(None,))
+
+
+def _dropout(rng, s):
+    # the random mask is not PyTorch's stream: compare the deterministic settings here
+    yield Case((Arg(rng.standard_normal((3, 4)) * s),), {"p": 0.0}, reductions=(None,))
+    yield Case((Arg(rng.standard_normal((3, 4)) * s),), {"p": 0.7, "training": False}, reductions=(None,))
+
+
+def _one_hot(rng, s):
+    yield Case((np.array([0, 3, 1], dtype=np.int64),), reductions=(None,))
+    yield Case((np.array([[0, 2], [1, 1]], dtype=np.int64), 5), reductions=(None,))
+
+
+def _normalize(rng, s):
+    yield Case((Arg(rng.standard_normal((3, 4)) * s),), reductions=(None,))
+    yield Case((Arg(rng.standard_normal((3, 4)) * s),), {"p": 1.0, "dim": 0}, reductions=(None,), fd=False)
+    yield Case((Arg(rng.standard_normal((2, 3, 4)) * s),), {"p": 3.0, "dim": -1}, reductions=(None,))
+
+
+def _pad(rng, s):
+    x = lambda: Arg(rng.standard_normal((2, 3, 4)) * s)  # noqa: E731
+    yield Case((x(), (1, 2)), reductions=(None,))
+    yield Case((x(), (1, -1, 2, 0)), reductions=(None,))
+    yield Case((x(), (0, 1, -1, 1, 2, 0)), {"value": 0.5}, reductions=(None,))
+
+
+TABLE: dict[str, Entry] = {
+    "mse_loss": Entry(_mse),
+    "l1_loss": Entry(_l1),
+    "smooth_l1_loss": Entry(_smooth_l1),
+    "huber_loss": Entry(_huber),
+    "binary_cross_entropy": Entry(_bce),
+    "binary_cross_entropy_with_logits": Entry(_bce_logits),
+    "cross_entropy": Entry(_cross_entropy),
+    "nll_loss": Entry(_nll),
+    "kl_div": Entry(_kl),
+    "poisson_nll_loss": Entry(_poisson),
+    "soft_margin_loss": Entry(_soft_margin),
+    "margin_ranking_loss": Entry(_margin_ranking),
+    "hinge_embedding_loss": Entry(_hinge),
+    "cosine_embedding_loss": Entry(_cosine),
+    "linear": Entry(_linear),
+    "dropout": Entry(_dropout),
+    "one_hot": Entry(_one_hot, grad=False),
+    "normalize": Entry(_normalize),
+    "pad": Entry(_pad),
+}
+
+
+def test_every_public_name_has_a_table_entry() -> None:
+    assert sorted(loss_module.__all__) == sorted(TABLE)
+    for name in loss_module.__all__:
+        assert getattr(CF, name) is getattr(loss_module, name)
+
+
+# -- the runner ---------------------------------------------------------------------------------------
+
+def _build(args: tuple[Any, ...], kwargs: dict[str, Any], dtype: Any, lib: str) -> tuple[list[Any], dict[str, Any],
+                                                                                         list[Any]]:
+    torch = require_torch()
+
+    def conv(a: Any, diff: list[Any]) -> Any:
+        if isinstance(a, Arg):
+            arr = a.array.astype(dtype)
+            t = cr.tensor(arr, requires_grad=a.grad) if lib == "cr" else torch.tensor(arr, requires_grad=a.grad)
+            if a.grad:
+                diff.append(t)
+            return t
+        if isinstance(a, np.ndarray):
+            return cr.tensor(a) if lib == "cr" else torch.tensor(a)
+        return a
+
+    diff: list[Any] = []
+    built = [conv(a, diff) for a in args]
+    kw = {k: conv(v, diff) for k, v in kwargs.items()}
+    return built, kw, diff
+
+
+def _np(x: Any) -> np.ndarray:
+    if x is None:
+        return None
+    if isinstance(x, cr.Tensor):
+        return np.asarray(x.detach().numpy())
+    return np.asarray(x.detach().numpy(force=True))  # force: PyTorch's lazy ZeroTensor
+
+
+def _check(actual: Any, expected: Any, dtype: Any, what: str) -> None:
+    a, e = _np(actual), _np(expected)
+    assert a.shape == e.shape, f"{what}: shape {a.shape} != {e.shape}"
+    assert a.dtype == e.dtype, f"{what}: dtype {a.dtype} != {e.dtype}"
+    rtol = 2e-4 if dtype == np.float32 else 1e-7
+    finite = e[np.isfinite(e)]
+    atol = rtol * max(1.0, float(np.abs(finite).max()) if finite.size else 1.0)
+    np.testing.assert_allclose(a.astype(np.float64), e.astype(np.float64), rtol=rtol, atol=atol, equal_nan=True,
+                               err_msg=what)
+
+
+def _grads(lib_autograd: Any, out: Any, diff: list[Any], v: Any, create: bool) -> list[Any]:
+    return list(lib_autograd.grad(out, diff, grad_outputs=v, create_graph=create, allow_unused=True))
+
+
+def _run_case(name: str, case: Case, dtype: Any, reduction: str | None, rng: np.random.Generator) -> None:
+    torch = require_torch()
+    kwargs = dict(case.kwargs)
+    if reduction is not None:
+        kwargs["reduction"] = reduction
+    ca, ckw, cdiff = _build(case.args, kwargs, dtype, "cr")
+    ta, tkw, tdiff = _build(case.args, kwargs, dtype, "torch")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # kl_div's 'mean' notice (tested separately)
+        out = getattr(CF, name)(*ca, **ckw)
+        ref = getattr(torch.nn.functional, name)(*ta, **tkw)
+    what = f"{name}{kwargs} {np.dtype(dtype).name}"
+    _check(out, ref, dtype, what + " value")
+    if not tdiff or not ref.requires_grad:
+        return
+    v = rng.standard_normal(tuple(ref.shape)).astype(dtype)
+    g_c = _grads(cr.autograd, out, cdiff, cr.tensor(v), True)
+    g_t = _grads(torch.autograd, ref, tdiff, torch.tensor(v), True)
+    for i, (a, e) in enumerate(zip(g_c, g_t)):
+        if e is None:
+            assert a is None or not np.any(_np(a)), f"{what}: grad {i} should be zero"
+            continue
+        _check(a, e, dtype, f"{what} grad[{i}]")
+    # second derivatives: ∇ of ⟨∇ℓ, w⟩ for a random w, through every differentiable argument
+    pairs = [(a, e) for a, e in zip(g_c, g_t) if e is not None and e.requires_grad]
+    if not pairs:
+        return
+    ws = [rng.standard_normal(tuple(e.shape)).astype(dtype) for _, e in pairs]
+    s_c = sum(((a * cr.tensor(w)).sum() for (a, _), w in zip(pairs, ws)), cr.tensor(np.zeros((), dtype)))
+    s_t = sum(((e * torch.tensor(w)).sum() for (_, e), w in zip(pairs, ws)), torch.tensor(np.zeros((), dtype)))
+    if not s_c.requires_grad:
+        assert all(x is None or not x.requires_grad or not np.any(_np(torch.autograd.grad(s_t, x, allow_unused=True,
+                                                                                           retain_graph=True)[0]))
+                   for x in tdiff if x is not None)
+        return
+    gg_c = _grads(cr.autograd, s_c, cdiff, None, False)
+    gg_t = _grads(torch.autograd, s_t, tdiff, None, False)
+    for i, (a, e) in enumerate(zip(gg_c, gg_t)):
+        a_np = np.zeros(tdiff[i].shape, dtype) if a is None else _np(a)
+        e_np = np.zeros(tdiff[i].shape, dtype) if e is None else _np(e)
+        _check(cr.tensor(a_np), torch.tensor(e_np), dtype, f"{what} second derivative[{i}]")
+
+
+@pytest.mark.parametrize("name", list(TABLE))
+def test_matches_pytorch(name: str) -> None:
+    """Values, gradients and second derivatives against PyTorch: every case × reduction × dtype × scale."""
+    require_torch()
+    rng = np.random.default_rng(abs(hash(name)) % 2**32)
+    entry = TABLE[name]
+    n = 0
+    for scale in SCALES:
+        for case in entry.cases(rng, scale):
+            for dtype in DTYPES:
+                for red in case.reductions:
+                    _run_case(name, case, dtype, red, rng)
+                    n += 1
+    assert n > 0
+
+
+@pytest.mark.parametrize("name", [n for n in TABLE if TABLE[n].grad])
+def test_gradcheck_and_gradgradcheck(name: str) -> None:
+    """float64 central differences of first and second derivatives, through every differentiable argument."""
+    rng = np.random.default_rng(7)
+    for case in TABLE[name].cases(rng, 1.0):
+        if not case.fd:
+            continue
+        for red in case.reductions:
+            kwargs = dict(case.kwargs)
+            if red is not None:
+                kwargs["reduction"] = red
+            args, kw, diff = _build_cr(case.args, kwargs)
+            positions = [i for i, a in enumerate(args) if isinstance(a, cr.Tensor) and a.requires_grad]
+
+            def fn(*xs: Any, _args=args, _pos=positions, _kw=kw) -> Any:
+                full = list(_args)
+                for p, x in zip(_pos, xs):
+                    full[p] = x
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)
+                    return getattr(CF, name)(*full, **_kw)
+
+            inputs = tuple(args[p] for p in positions)
+            assert cr.autograd.gradcheck(fn, inputs), (name, kwargs)
+            assert cr.autograd.gradgradcheck(fn, inputs), (name, kwargs)
+
+
+def _build_cr(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[list[Any], dict[str, Any], list[Any]]:
+    diff: list[Any] = []
+
+    def conv(a: Any) -> Any:
+        if isinstance(a, Arg):
+            t = cr.tensor(a.array.astype(np.float64), requires_grad=a.grad)
+            if a.grad:
+                diff.append(t)
+            return t
+        if isinstance(a, np.ndarray):
+            return cr.tensor(a)
+        return a
+
+    return [conv(a) for a in args], {k: conv(v) for k, v in kwargs.items()}, diff
