@@ -7,6 +7,7 @@ Python floats becomes the default dtype (float32); NumPy arrays keep their dtype
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -99,6 +100,11 @@ def _tensors_to_arrays(x: Any) -> Any:
 def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
            pin_memory: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (number, nested lists, NumPy array or Tensor)."""
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+            "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+            UserWarning, stacklevel=2)
     return _finish(_array_from_data(data, dtype), requires_grad, device)
 
 
@@ -222,17 +228,37 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None, 
     return _finish(np.eye(n, n if m is None else m, dtype=_float_dtype(dtype)), requires_grad, device)
 
 
+_TORCH_TYPE_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                     "bool": "Bool"}
+
+
+def _random_float_dtype(npd: np.dtype, kernel: str) -> np.dtype:
+    """Refuse integer dtypes for the float samplers with PyTorch's error."""
+    if npd.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_TORCH_TYPE_NAMES.get(npd.name, npd.name)}\'')
+    return npd
+
+
+def _uniform(gen: np.random.Generator, shape: tuple[int, ...], npd: np.dtype) -> np.ndarray:
+    """Samples on [0, 1) in ``npd``: drawn natively for float32/float64, because rounding a float64
+    sample down to a narrower type can produce exactly 1.0."""
+    if npd == np.float32 or npd == np.float64:
+        return gen.random(shape, dtype=npd)
+    out = gen.random(shape, dtype=np.float32).astype(npd)
+    return np.minimum(out, np.nextafter(npd.type(1), npd.type(0)), out=out)
+
+
 def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Uniform samples on [0, 1)."""
-    npd = _float_dtype(dtype)
-    return _finish(rng(generator).random(_size(size)).astype(npd), requires_grad, device)
+    npd = _random_float_dtype(_float_dtype(dtype), "check_uniform_bounds")
+    return _finish(_uniform(rng(generator), _size(size), npd), requires_grad, device)
 
 
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     """Standard normal samples."""
-    npd = _float_dtype(dtype)
+    npd = _random_float_dtype(_float_dtype(dtype), "normal_kernel_cpu")
     return _finish(rng(generator).standard_normal(_size(size)).astype(npd), requires_grad, device)
 
 
@@ -250,11 +276,15 @@ def randint(low: int, high: Any = None, size: Any = None, *, generator: Generato
 
 
 def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _finish(rng().random(input._data.shape).astype(_like_dtype(input, dtype)), requires_grad, device)
+    """``rand`` with ``input``'s shape (and dtype unless given)."""
+    npd = _random_float_dtype(_like_dtype(input, dtype), "check_uniform_bounds")
+    return _finish(_uniform(rng(), input._data.shape, npd), requires_grad, device)
 
 
 def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _finish(rng().standard_normal(input._data.shape).astype(_like_dtype(input, dtype)), requires_grad, device)
+    """``randn`` with ``input``'s shape (and dtype unless given)."""
+    npd = _random_float_dtype(_like_dtype(input, dtype), "normal_kernel_cpu")
+    return _finish(rng().standard_normal(input._data.shape).astype(npd), requires_grad, device)
 
 
 def randint_like(input: Tensor, low: int, high: Any = None, *, dtype: Any = None, device: Any = None) -> Tensor:

@@ -74,6 +74,21 @@ class Size(tuple):
     def __repr__(self) -> str:
         return "torch.Size([" + ", ".join(str(s) for s in self) + "])"
 
+    def __getitem__(self, key: Any) -> Any:
+        r = tuple.__getitem__(self, key)
+        return Size(r) if type(key) is slice else r
+
+    def __add__(self, other: Any) -> Size:
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other: Any) -> Size:
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n: Any) -> Size:
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
     def numel(self) -> int:
         n = 1
         for s in self:
@@ -91,11 +106,11 @@ class Tensor:
     _data: np.ndarray
     _rg: bool
     grad_fn: Any
-    _grad: "Tensor | None"
-    _vc: "list[int] | None"
+    _grad: Tensor | None
+    _vc: list[int] | None
     _out_idx: int
     _retains: bool
-    _hooks: "list[Any] | None"
+    _hooks: list[Any] | None
 
     if TYPE_CHECKING:  # methods and operators bound in chainrule/_methods.py
         def __abs__(self, *args: Any, **kwargs: Any) -> Any: ...
@@ -400,11 +415,16 @@ class Tensor:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data)
 
+    def _scalar(self) -> Any:
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.reshape(()).item()
+
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._scalar())
 
     def __index__(self) -> int:
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -412,7 +432,7 @@ class Tensor:
         return int(self._data)
 
     def __complex__(self) -> complex:
-        return complex(self.item())
+        return complex(self._scalar())
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         if self._rg:

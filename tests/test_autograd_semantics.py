@@ -14,7 +14,7 @@ from oracle import assert_close, needs_torch, require_torch
 
 import chainrule as cr
 
-pytestmark = needs_torch
+pytestmark = [needs_torch, pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True:UserWarning")]
 
 
 def both(fn):
