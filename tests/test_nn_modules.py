@@ -436,6 +436,7 @@ ACTIVATIONS: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
     ("Hardsigmoid", (), {}), ("Hardswish", (), {}), ("LogSigmoid", (), {}), ("Tanhshrink", (), {}),
     ("Softshrink", (0.3,), {}), ("Hardshrink", (), {}), ("PReLU", (), {}), ("PReLU", (5, 0.1), {}),
     ("Softmax", (1,), {}), ("Softmin", (0,), {}), ("LogSoftmax", (-1,), {}), ("GLU", (), {}), ("GLU", (0,), {}),
+    ("Threshold", (0.3, 20.0), {}),
 ]
 
 
@@ -488,6 +489,12 @@ def _loss_inputs(name: str, torch: Any) -> tuple[list[np.ndarray], dict[str, Any
 LOSSES = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss",
           "NLLLoss", "KLDivLoss", "PoissonNLLLoss", "SoftMarginLoss", "MarginRankingLoss", "HingeEmbeddingLoss",
           "CosineEmbeddingLoss"]
+
+
+def test_threshold_inplace_without_grad_writes_into_input() -> None:
+    x = cr.tensor([0.5, -2.0, 3.0])
+    assert cnn.Threshold(0.6, -1.0, inplace=True)(x) is x
+    assert x.tolist() == [-1.0, -1.0, 3.0]
 
 
 @pytest.mark.parametrize("name", LOSSES)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from ...autograd.grad_mode import GRAD_ENABLED
+from ...ops.selection import where
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
@@ -21,59 +23,55 @@ def _inplace(inplace: bool, lead: str = ", ") -> str:
 
 
 class _Stateless(Module):
-    """An activation with no arguments: ``forward`` applies ``_fn``."""
-
-    _fn = ""
+    """An activation without arguments (PyTorch's accept and ignore any)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
-
-    def forward(self, input: Tensor) -> Tensor:
-        return getattr(F, self._fn)(input)
 
 
 class Sigmoid(_Stateless):
     """y = 1 / (1 + e⁻ˣ)"""
 
-    _fn = "sigmoid"
+    def forward(self, input: Tensor) -> Tensor:
+        return F.sigmoid(input)
 
 
 class Tanh(_Stateless):
     """y = tanh x"""
 
-    _fn = "tanh"
+    def forward(self, input: Tensor) -> Tensor:
+        return F.tanh(input)
 
 
 class Softsign(_Stateless):
     """y = x / (1 + |x|)"""
 
-    _fn = "softsign"
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softsign(input)
 
 
 class LogSigmoid(_Stateless):
     """y = log σ(x) = -softplus(-x)"""
 
-    _fn = "logsigmoid"
+    def forward(self, input: Tensor) -> Tensor:
+        return F.logsigmoid(input)
 
 
 class Tanhshrink(_Stateless):
     """y = x - tanh x"""
 
-    _fn = "tanhshrink"
+    def forward(self, input: Tensor) -> Tensor:
+        return F.tanhshrink(input)
 
 
 class _InplaceOnly(Module):
     """An activation whose only argument is ``inplace``."""
 
-    _fn = ""
     _show_inplace = True
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:
-        return getattr(F, self._fn)(input, inplace=self.inplace)
 
     def extra_repr(self) -> str:
         return _inplace(self.inplace, "") if self._show_inplace else ""
@@ -82,40 +80,47 @@ class _InplaceOnly(Module):
 class ReLU(_InplaceOnly):
     """y = max(0, x)"""
 
-    _fn = "relu"
+    def forward(self, input: Tensor) -> Tensor:
+        return F.relu(input, inplace=self.inplace)
 
 
 class SELU(_InplaceOnly):
     """y = scale·(max(0, x) + min(0, α(eˣ - 1))), α ≈ 1.6733, scale ≈ 1.0507"""
 
-    _fn = "selu"
+    def forward(self, input: Tensor) -> Tensor:
+        return F.selu(input, inplace=self.inplace)
 
 
 class SiLU(_InplaceOnly):
     """y = x·σ(x)"""
 
-    _fn = "silu"
+    def forward(self, input: Tensor) -> Tensor:
+        return F.silu(input, inplace=self.inplace)
 
 
 class Mish(_InplaceOnly):
     """y = x·tanh(softplus(x))"""
 
-    _fn = "mish"
+    def forward(self, input: Tensor) -> Tensor:
+        return F.mish(input, inplace=self.inplace)
 
 
 class Hardsigmoid(_InplaceOnly):
     """y = clamp(x/6 + 1/2, 0, 1)"""
 
-    _fn = "hardsigmoid"
     _show_inplace = False
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardsigmoid(input, inplace=self.inplace)
 
 
 class Hardswish(_InplaceOnly):
     """y = x·hardsigmoid(x)"""
 
-    _fn = "hardswish"
     _show_inplace = False
 
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardswish(input, inplace=self.inplace)
 
 class LeakyReLU(Module):
     """y = x for x ≥ 0, negative_slope·x otherwise"""
@@ -230,7 +235,13 @@ class Threshold(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.threshold(input, self.threshold, self.value, self.inplace)
+        # y = where(x > threshold, x, value): its gradient is 1 above the threshold and 0 elsewhere
+        out = where(input > self.threshold, input, self.value)
+        if self.inplace and not (GRAD_ENABLED[0] and input._rg):
+            input._data[...] = out._data
+            input._bump()
+            return input
+        return out  # recorded: out of place, so the gradient stays exact
 
     def extra_repr(self) -> str:
         return f"threshold={self.threshold}, value={self.value}" + _inplace(self.inplace)
