@@ -316,3 +316,33 @@ def test_collate_errors():
         default_collate([object(), object()])
     with pytest.raises(TypeError, match="default_collate: batch must contain"):
         default_collate([np.array(["a"]), np.array(["b"])])
+
+
+def test_weighted_random_sampler_follows_weights():
+    from chainrule.utils.data import WeightedRandomSampler
+
+    s = WeightedRandomSampler([1.0, 0.0, 3.0], 4000, generator=cr.Generator().manual_seed(0))
+    counts = np.bincount(list(s), minlength=3)
+    assert len(s) == 4000 and counts[1] == 0 and abs(counts[2] / 4000 - 0.75) < 0.03
+    out = list(WeightedRandomSampler([1, 1, 1, 1], 4, replacement=False, generator=cr.Generator().manual_seed(0)))
+    assert sorted(out) == [0, 1, 2, 3]
+    with pytest.raises(ValueError, match="weights should be a 1d sequence but given weights have shape"):
+        WeightedRandomSampler([[1.0]], 2)
+    with pytest.raises(ValueError, match="replacement should be a boolean value"):
+        WeightedRandomSampler([1.0], 2, replacement=None)
+
+
+def test_generic_subscripts_and_worker_info():
+    from chainrule.utils.data import Sampler, get_worker_info
+
+    class Ints(Dataset[int]):
+        def __getitem__(self, i):
+            return i
+
+        def __len__(self):
+            return 3
+
+    assert isinstance(Ints(), Dataset) and Sampler[int] is Sampler
+    assert [b.tolist() for b in DataLoader(Ints(), batch_size=2)] == [[0, 1], [2]]
+    assert get_worker_info() is None
+    assert cr.utils.data.DataLoader is DataLoader  # reachable after a plain `import chainrule`

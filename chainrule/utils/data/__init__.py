@@ -9,10 +9,15 @@ epoch's order reproducible (not PyTorch's order: the streams differ).
 from .collate import default_collate, default_convert
 from .dataloader import DataLoader
 from .dataset import ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset, random_split
-from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler, WeightedRandomSampler
 
 __all__ = [
     "BatchSampler", "ConcatDataset", "DataLoader", "Dataset", "IterableDataset", "RandomSampler", "Sampler",
     "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset", "default_collate", "default_convert",
-    "random_split",
+    "WeightedRandomSampler", "get_worker_info", "random_split",
 ]
+
+
+def get_worker_info() -> None:
+    """Always None: chainrule loads data in the calling process (PyTorch returns None there too)."""
+    return None

@@ -20,6 +20,9 @@ class Dataset:
     def __getitem__(self, index: Any) -> Any:
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
 
+    def __class_getitem__(cls, item: Any) -> type:  # ``Dataset[int]`` in type hints, as with PyTorch's generic
+        return cls
+
     def __add__(self, other: Dataset) -> ConcatDataset:
         return ConcatDataset([self, other])
 

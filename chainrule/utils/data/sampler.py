@@ -20,6 +20,9 @@ class Sampler:
     def __init__(self, data_source: Any = None) -> None:
         pass
 
+    def __class_getitem__(cls, item: Any) -> type:  # ``Sampler[int]`` in type hints, as with PyTorch's generic
+        return cls
+
     def __iter__(self) -> Iterator[Any]:
         raise NotImplementedError
 
@@ -92,6 +95,38 @@ class SubsetRandomSampler(Sampler):
 
     def __len__(self) -> int:
         return len(self.indices)
+
+
+class WeightedRandomSampler(Sampler):
+    """``num_samples`` indices drawn with probability proportional to ``weights`` (with replacement by default)."""
+
+    def __init__(self, weights: Any, num_samples: int, replacement: bool = True,
+                 generator: Generator | None = None) -> None:
+        if not isinstance(num_samples, int) or isinstance(num_samples, bool) or num_samples <= 0:
+            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
+        if not isinstance(replacement, bool):
+            raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
+        w = np.asarray(weights._data if hasattr(weights, "_data") else weights, dtype=np.float64)
+        if w.ndim != 1:
+            raise ValueError(f"weights should be a 1d sequence but given weights have shape {tuple(w.shape)}")
+        if not (np.isfinite(w).all() and (w >= 0).all() and w.sum() > 0):
+            raise RuntimeError("WeightedRandomSampler: weights must be finite, non-negative and not all zero")
+        if not replacement and num_samples > np.count_nonzero(w):
+            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+        self.weights = w
+        self.num_samples = num_samples
+        self.replacement = replacement
+        self.generator = generator
+
+    def _index_array(self) -> np.ndarray:
+        return rng(self.generator).choice(len(self.weights), size=self.num_samples, replace=self.replacement,
+                                          p=self.weights / self.weights.sum()).astype(np.int64)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._index_array().tolist())
+
+    def __len__(self) -> int:
+        return self.num_samples
 
 
 class BatchSampler(Sampler):
