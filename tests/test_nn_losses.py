@@ -382,3 +382,219 @@ def _build_cr(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[list[Any],
         return a
 
     return [conv(a) for a in args], {k: conv(v) for k, v in kwargs.items()}, diff
+
+
+# -- reference values pinned independently of the oracle (PyTorch docs / PITFALLS §3) -----------------
+
+def _f64(*v: Any) -> Any:
+    return cr.tensor(np.array(v, dtype=np.float64))
+
+
+def test_pinned_reference_values() -> None:
+    x = _f64([1.0, 2.0, 3.0])
+    t0 = cr.tensor([0])
+    assert CF.cross_entropy(x, t0).item() == pytest.approx(2.407606, abs=1e-6)
+    assert CF.cross_entropy(x, t0, label_smoothing=0.1).item() == pytest.approx(2.307606, abs=1e-6)
+    assert CF.cross_entropy(x, _f64([0.2, 0.3, 0.5])).item() == pytest.approx(1.107606, abs=1e-6)
+    x2 = _f64([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
+    w = cr.tensor([1.0, 1.0, 3.0], dtype=cr.float64)
+    assert CF.cross_entropy(x2, cr.tensor([0, 2]), weight=w).item() == pytest.approx(0.907606, abs=1e-6)
+    assert CF.binary_cross_entropy(_f64(0.7), _f64(1.0)).item() == pytest.approx(0.356675, abs=1e-6)
+    assert CF.binary_cross_entropy_with_logits(_f64(0.5), _f64(1.0)).item() == pytest.approx(0.474077, abs=1e-6)
+    pw = CF.binary_cross_entropy_with_logits(_f64(0.0), _f64(1.0), pos_weight=_f64(3.0))
+    assert pw.item() == pytest.approx(3 * np.log(2), abs=1e-6)  # 2.079442
+    kl = CF.kl_div(cr.log(_f64([0.25, 0.75])), _f64([0.5, 0.5]), reduction="batchmean")
+    assert kl.item() == pytest.approx(0.143841, abs=1e-6)
+
+
+def test_smooth_l1_and_huber_table() -> None:
+    d = cr.tensor(np.array([-1.0, 0.5, 1.0, 2.0]), requires_grad=True)
+    loss = CF.smooth_l1_loss(d, cr.zeros(4, dtype=cr.float64), reduction="none")
+    np.testing.assert_allclose(loss.detach().numpy(), [0.5, 0.125, 0.5, 1.5])
+    loss.sum().backward()
+    np.testing.assert_allclose(d.grad.numpy(), [-1.0, 0.5, 1.0, 1.0])
+    x = cr.tensor([3.0], requires_grad=True)
+    h = CF.huber_loss(x, cr.zeros(1), delta=2.0)
+    (gh,) = cr.autograd.grad(h, x)
+    assert h.item() == pytest.approx(4.0) and gh.item() == pytest.approx(2.0)
+    s = CF.smooth_l1_loss(x, cr.zeros(1), beta=2.0)
+    (gs,) = cr.autograd.grad(s, x)
+    assert s.item() == pytest.approx(2.0) and gs.item() == pytest.approx(1.0)
+    # β = 0 is exactly L1: gradient ±1 and 0 at the kink, never NaN
+    z = cr.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    CF.smooth_l1_loss(z, cr.zeros(3), beta=0.0, reduction="sum").backward()
+    np.testing.assert_array_equal(z.grad.numpy(), [-1.0, 0.0, 1.0])
+
+
+# -- numerics at the extremes -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [cr.float32, cr.float64])
+def test_cross_entropy_huge_logits(dtype: Any) -> None:
+    big = 1e4 if dtype == cr.float32 else 1000.0
+    x = cr.tensor([big, 0.0, -big], dtype=dtype, requires_grad=True)
+    loss = CF.cross_entropy(x, cr.tensor(2))
+    loss.backward()
+    assert loss.item() == pytest.approx(2 * big)
+    np.testing.assert_allclose(x.grad.numpy(), [1.0, 0.0, -1.0])
+    xb = cr.tensor(np.array([[big, -big], [-big, big]]), dtype=dtype, requires_grad=True)
+    for kw in ({}, {"label_smoothing": 0.2}, {"weight": cr.tensor([1.0, 2.0], dtype=dtype)}):
+        out = CF.cross_entropy(xb, cr.tensor([1, 1]), **kw)
+        (g,) = cr.autograd.grad(out, xb)
+        assert np.isfinite(out.item()) and np.isfinite(g.numpy()).all()
+
+
+@pytest.mark.parametrize("dtype", [cr.float32, cr.float64])
+def test_bce_with_logits_extremes(dtype: Any) -> None:
+    x = cr.tensor([-1000.0, 1000.0, -1000.0, 1000.0], dtype=dtype, requires_grad=True)
+    t = cr.tensor([0.0, 1.0, 1.0, 0.0], dtype=dtype, requires_grad=True)
+    loss = CF.binary_cross_entropy_with_logits(x, t, reduction="none")
+    np.testing.assert_array_equal(loss.detach().numpy(), [0.0, 0.0, 1000.0, 1000.0])
+    gx, gt = cr.autograd.grad(loss.sum(), (x, t), create_graph=True)
+    np.testing.assert_array_equal(gx.detach().numpy(), [0.0, 0.0, -1.0, 1.0])
+    np.testing.assert_array_equal(gt.detach().numpy(), [1000.0, -1000.0, 1000.0, -1000.0])
+    (ggx,) = cr.autograd.grad(gx.sum(), x)
+    np.testing.assert_array_equal(ggx.numpy(), [0.0, 0.0, 0.0, 0.0])
+    pw = CF.binary_cross_entropy_with_logits(x, t, pos_weight=cr.tensor([3.0], dtype=dtype), reduction="none")
+    np.testing.assert_array_equal(pw.detach().numpy(), [0.0, 0.0, 3000.0, 1000.0])
+
+
+def test_bce_clamps_log_at_minus_100() -> None:
+    p = cr.tensor([0.0, 0.0, 1.0, 1.0], requires_grad=True)
+    t = cr.tensor([0.0, 1.0, 1.0, 0.0])
+    loss = CF.binary_cross_entropy(p, t, reduction="none")
+    np.testing.assert_array_equal(loss.detach().numpy(), [0.0, 100.0, 0.0, 100.0])
+    loss.sum().backward()
+    np.testing.assert_allclose(p.grad.numpy(), [0.0, -1e12, 0.0, 1e12])
+
+
+def test_soft_margin_stable() -> None:
+    x = cr.tensor([-1000.0, 1000.0], requires_grad=True)
+    loss = CF.soft_margin_loss(x, cr.tensor([1.0, 1.0]), reduction="none")
+    np.testing.assert_array_equal(loss.detach().numpy(), [1000.0, 0.0])  # PyTorch: inf for the first
+    loss.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [-1.0, 0.0])
+
+
+def test_ignored_and_empty_batches_like_pytorch() -> None:
+    torch = require_torch()
+    x = np.random.default_rng(0).standard_normal((2, 3)).astype(np.float32)
+    assert np.isnan(CF.cross_entropy(cr.tensor(x), cr.tensor([-100, -100])).item())
+    assert np.isnan(CF.nll_loss(cr.tensor(x), cr.tensor([1, 1]), ignore_index=1).item())
+    e = cr.zeros(0, 3, requires_grad=True)
+    te = torch.zeros(0, 3, requires_grad=True)
+    for red in RED:
+        for fn, tgt, ttgt in (("cross_entropy", cr.zeros(0, dtype=cr.int64), torch.zeros(0, dtype=torch.int64)),
+                              ("cross_entropy", cr.zeros(0, 3), torch.zeros(0, 3)),
+                              ("mse_loss", cr.zeros(0, 3), torch.zeros(0, 3)),
+                              ("binary_cross_entropy_with_logits", cr.zeros(0, 3), torch.zeros(0, 3))):
+            out = getattr(CF, fn)(e, tgt, reduction=red)
+            ref = getattr(torch.nn.functional, fn)(te, ttgt, reduction=red)
+            np.testing.assert_array_equal(out.detach().numpy(), ref.detach().numpy())
+            if red != "none":
+                (g,) = cr.autograd.grad(out, e)
+                assert g.shape == (0, 3)
+
+
+def test_no_numpy_warnings_at_extremes() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x = cr.tensor([[-1e4, 1e4, 0.0], [float("-inf"), 0.0, 1.0]], requires_grad=True)
+        for red in RED:
+            out = CF.cross_entropy(x, cr.tensor([0, 1]), reduction=red, label_smoothing=0.1)
+            cr.autograd.grad(out.sum(), x, create_graph=True)
+        y = cr.tensor([-1e4, 1e4, 0.0], requires_grad=True)
+        out = CF.binary_cross_entropy_with_logits(y, cr.tensor([1.0, 0.0, 0.5]))
+        (g,) = cr.autograd.grad(out, y, create_graph=True)
+        cr.autograd.grad(g.sum(), y)
+        p = cr.tensor([0.0, 1.0, 0.5], requires_grad=True)
+        CF.binary_cross_entropy(p, cr.tensor([1.0, 0.0, 0.5])).backward()
+        CF.kl_div(cr.tensor([-1.0, -2.0]), cr.tensor([0.0, 0.5]), reduction="sum")
+
+
+# -- errors and warnings, PyTorch's type and key phrase ---------------------------------------------
+
+def test_class_target_errors() -> None:
+    x = cr.randn(2, 5)
+    with pytest.raises(IndexError, match="Target 5 is out of bounds."):
+        CF.cross_entropy(x, cr.tensor([0, 5]))
+    with pytest.raises(IndexError, match="Target -3 is out of bounds."):
+        CF.nll_loss(x, cr.tensor([-3, 1]))
+    with pytest.raises(RuntimeError, match="expected target dtype to be Long or Byte, but got Float"):
+        CF.nll_loss(x, cr.tensor([0.0, 1.0]))
+    with pytest.raises(RuntimeError, match="expected target dtype to be Long or Byte, but got Int"):
+        CF.cross_entropy(x, cr.tensor([0, 1], dtype=cr.int32))
+    with pytest.raises(RuntimeError, match=r"label_smoothing must be between 0\.0 and 1\.0\. Got: 1\.5"):
+        CF.cross_entropy(x, cr.tensor([0, 1]), label_smoothing=1.5)
+    with pytest.raises(ValueError, match=r"Expected input batch_size \(2\) to match target batch_size \(3\)\."):
+        CF.cross_entropy(x, cr.tensor([0, 1, 1]))
+    with pytest.raises(RuntimeError, match="weight tensor should be defined either for all 5 classes"):
+        CF.cross_entropy(x, cr.tensor([0, 1]), weight=cr.ones(4))
+    with pytest.raises(RuntimeError, match=r"Expected target size \[2, 4\], got \[2, 5\]"):
+        CF.cross_entropy(cr.randn(2, 3, 4), cr.zeros(2, 5, dtype=cr.int64))
+    with pytest.raises(RuntimeError, match="ignore_index is not supported for floating point target"):
+        CF.cross_entropy(x, cr.rand(2, 5), ignore_index=1)
+    # uint8 targets are accepted, as in PyTorch
+    assert np.isfinite(CF.cross_entropy(x, cr.tensor([0, 4], dtype=cr.uint8)).item())
+
+
+def test_binary_errors() -> None:
+    with pytest.raises(RuntimeError, match="all elements of input should be between 0 and 1"):
+        CF.binary_cross_entropy(cr.tensor([1.5]), cr.tensor([1.0]))
+    with pytest.raises(RuntimeError, match="all elements of input should be between 0 and 1"):
+        CF.binary_cross_entropy(cr.tensor([float("nan")]), cr.tensor([1.0]))
+    with pytest.raises(RuntimeError, match="all elements of target should be between 0 and 1"):
+        CF.binary_cross_entropy(cr.tensor([0.5]), cr.tensor([2.0]))
+    msg = (r"Using a target size \(torch.Size\(\[2\]\)\) that is different to the input size "
+           r"\(torch.Size\(\[1\]\)\) is deprecated. Please ensure they have the same size.")
+    with pytest.raises(ValueError, match=msg):
+        CF.binary_cross_entropy(cr.tensor([0.5]), cr.tensor([1.0, 1.0]))
+    with pytest.raises(ValueError, match=r"Target size \(torch.Size\(\[2\]\)\) must be the same as input size"):
+        CF.binary_cross_entropy_with_logits(cr.tensor([0.5]), cr.tensor([1.0, 1.0]))
+    with pytest.raises(RuntimeError, match="not differentiable with respect to argument 'weight'"):
+        CF.binary_cross_entropy(cr.tensor([0.5]), cr.tensor([1.0]), weight=cr.ones(1, requires_grad=True))
+    with pytest.raises(RuntimeError, match="not differentiable with respect to argument 'pos_weight'"):
+        CF.binary_cross_entropy_with_logits(cr.tensor([0.5]), cr.tensor([1.0]),
+                                            pos_weight=cr.ones(1, requires_grad=True))
+    with pytest.raises(RuntimeError, match="not differentiable with respect to argument 'target'"):
+        CF.soft_margin_loss(cr.tensor([0.5]), cr.tensor([1.0], requires_grad=True))
+
+
+def test_reduction_and_size_warnings() -> None:
+    with pytest.raises(ValueError, match="foo is not a valid value for reduction"):
+        CF.mse_loss(cr.ones(2), cr.ones(2), reduction="foo")
+    with pytest.raises(ValueError, match="batchmean is not a valid value for reduction"):
+        CF.l1_loss(cr.ones(2), cr.ones(2), reduction="batchmean")
+    with pytest.warns(UserWarning, match=r"Using a target size \(torch.Size\(\[2\]\)\) that is different to the "
+                                         r"input size \(torch.Size\(\[2, 1\]\)\). This will likely lead to incorrect "
+                                         "results due to broadcasting"):
+        out = CF.mse_loss(cr.tensor([[1.0], [2.0]]), cr.tensor([1.0, 2.0]))
+    assert out.item() == pytest.approx(0.5)  # the N×N broadcast PyTorch also computes
+    with pytest.raises(RuntimeError, match=r"The size of tensor a \(2\) must match the size of tensor b \(3\) at "
+                                           "non-singleton dimension 0"), pytest.warns(UserWarning):
+        CF.mse_loss(cr.ones(2), cr.ones(3))
+    with pytest.warns(UserWarning, match="'batchmean' divides only by the batch size"):
+        CF.kl_div(cr.zeros(2), cr.ones(2))
+    with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated, please use "
+                                         "reduction='sum' instead."):
+        out = CF.mse_loss(cr.ones(2), cr.zeros(2), size_average=False)
+    assert out.item() == 2.0
+    with pytest.raises(NotImplementedError, match="\"mse_cpu\" not implemented for 'Long'"):
+        CF.mse_loss(cr.tensor([1, 2]), cr.tensor([1, 2]))
+    with pytest.raises(RuntimeError, match="smooth_l1_loss does not support negative values for beta."):
+        CF.smooth_l1_loss(cr.ones(2), cr.ones(2), beta=-1.0)
+    with pytest.raises(RuntimeError, match="huber_loss does not support non-positive values for delta."):
+        CF.huber_loss(cr.ones(2), cr.ones(2), delta=0.0)
+    with pytest.raises(ValueError, match="Weights and input must have the same size."):
+        CF.mse_loss(cr.ones(2), cr.ones(2), weight=cr.ones(3))
+
+
+def test_grad_fn_names_match_pytorch() -> None:
+    torch = require_torch()
+    x = np.random.default_rng(1).standard_normal((3, 4)).astype(np.float32)
+    t = np.random.default_rng(2).random((3, 4)).astype(np.float32)
+    for name in ("mse_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy_with_logits", "soft_margin_loss"):
+        ours = getattr(CF, name)(cr.tensor(x, requires_grad=True), cr.tensor(t)).grad_fn.name()
+        theirs = getattr(torch.nn.functional, name)(torch.tensor(x, requires_grad=True), torch.tensor(t))
+        assert ours == theirs.grad_fn.name()
+    ce = CF.cross_entropy(cr.tensor(x, requires_grad=True), cr.tensor([0, 1, 2]))
+    assert ce.grad_fn.name() == "NllLossBackward0"
