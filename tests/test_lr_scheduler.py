@@ -49,6 +49,13 @@ SCHEDULERS = [
     ("OneCycleLR", {"max_lr": 0.3, "total_steps": 50, "three_phase": True, "pct_start": 0.25,
                     "div_factor": 10.0, "final_div_factor": 100.0}),
     ("OneCycleLR", {"max_lr": 0.3, "total_steps": 45, "cycle_momentum": False}),
+    # beyond API.md's list, but common in tutorials
+    ("ConstantLR", {}),
+    ("ConstantLR", {"factor": 0.5, "total_iters": 12}),
+    ("MultiplicativeLR", {"lr_lambda": lambda e: 0.97}),
+    ("PolynomialLR", {"total_iters": 30, "power": 2.0}),
+    ("CosineAnnealingWarmRestarts", {"T_0": 5}),
+    ("CosineAnnealingWarmRestarts", {"T_0": 3, "T_mult": 2, "eta_min": 0.001}),
 ]
 IDS = [f"{name}{i}" for i, (name, _) in enumerate(SCHEDULERS)]
 
@@ -113,6 +120,51 @@ def test_two_chained_schedulers_match_torch(name, kw):
                 s.step()
             out.append([g["lr"] for g in opt.param_groups])
     assert c_lrs == t_lrs
+
+
+def _composite(lib, opt, kind):
+    sched = lib.optim.lr_scheduler
+    warm = sched.LinearLR(opt, start_factor=0.1, total_iters=5)
+    if kind == "SequentialLR":
+        decay = sched.CosineAnnealingLR(opt, T_max=20)
+        step = sched.StepLR(opt, step_size=4, gamma=0.5)
+        return sched.SequentialLR(opt, [warm, decay, step], milestones=[5, 25])
+    return sched.ChainedScheduler([warm, sched.ExponentialLR(opt, gamma=0.95)])
+
+
+@needs_torch
+@pytest.mark.parametrize("kind", ["SequentialLR", "ChainedScheduler"])
+def test_composite_schedulers_match_torch(kind):
+    torch = require_torch()
+    copt, topt = _optimizers(torch)
+    csched, tsched = _composite(cr, copt, kind), _composite(torch, topt, kind)
+    assert _trace(copt, csched) == _trace(topt, tsched)
+    cstate, tstate = csched.state_dict(), tsched.state_dict()
+    assert cstate.keys() == tstate.keys()
+    assert [s.keys() for s in cstate["_schedulers"]] == [s.keys() for s in tstate["_schedulers"]]
+    # resume in PyTorch's documented order (scheduler state first, then the optimizer's), in both libraries
+    copt2, topt2 = _optimizers(torch)
+    csched2, tsched2 = _composite(cr, copt2, kind), _composite(torch, topt2, kind)
+    csched2.load_state_dict(cstate)
+    tsched2.load_state_dict(tstate)
+    copt2.load_state_dict(copt.state_dict())
+    topt2.load_state_dict(topt.state_dict())
+    assert _trace(copt2, csched2, 10) == _trace(topt2, tsched2, 10)
+
+
+@needs_torch
+def test_warm_restarts_with_fractional_epochs_match_torch():
+    torch = require_torch()
+    copt, topt = _optimizers(torch)
+    csched = lr_scheduler.CosineAnnealingWarmRestarts(copt, T_0=4, T_mult=2)
+    tsched = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(topt, T_0=4, T_mult=2)
+    for epoch in np.linspace(0, 30, 61):
+        copt.step()
+        topt.step()
+        csched.step(float(epoch))
+        tsched.step(float(epoch))
+        assert csched.get_last_lr() == tsched.get_last_lr()
+        assert (csched.T_cur, csched.T_i, csched.last_epoch) == (tsched.T_cur, tsched.T_i, tsched.last_epoch)
 
 
 @needs_torch
@@ -328,6 +380,11 @@ def test_lambda_lr_state_dict_keeps_callable_objects_state():
     ("ReduceLROnPlateau", {"mode": "mid"}),
     ("ReduceLROnPlateau", {"threshold_mode": "pct"}),
     ("ReduceLROnPlateau", {"min_lr": [0.1]}),
+    ("ConstantLR", {"factor": 1.5}),
+    ("MultiplicativeLR", {"lr_lambda": 0.9}),
+    ("CosineAnnealingWarmRestarts", {"T_0": 0}),
+    ("CosineAnnealingWarmRestarts", {"T_0": 3, "T_mult": 1.5}),
+    ("SequentialLR", {"schedulers": [], "milestones": []}),
 ])
 def test_constructor_errors_match_torch(name, kw):
     torch = require_torch()
