@@ -46,6 +46,7 @@ FileLike = Union[str, "os.PathLike[str]", IO[bytes]]
 LAYOUT_KEY = "chainrule.layout"
 FORMAT_VERSION = 1
 MAX_HEADER_BYTES = 100_000_000  # the safetensors reference implementation's limit
+MAX_DEPTH = 200  # containers inside containers; deeper layouts are refused rather than overflowing the stack
 
 # safetensors dtype code <-> little-endian NumPy dtype, restricted to the dtypes chainrule has
 _CODE_TO_NP: dict[str, np.dtype] = {
@@ -54,6 +55,7 @@ _CODE_TO_NP: dict[str, np.dtype] = {
     "U8": np.dtype("u1"), "BOOL": np.dtype("?"),
 }
 _NP_TO_CODE = {v.newbyteorder("="): k for k, v in _CODE_TO_NP.items()}
+_NP_BY_NAME = {d.name: d for d in _NP_TO_CODE}
 
 
 class UnsafeOrCorruptFileError(RuntimeError, ValueError):
@@ -118,6 +120,8 @@ class _Encoder:
             return {"bytes": obj.hex()}
         if id(obj) in self.active:
             raise ValueError(f"chainrule.save: the object contains itself (a cycle) at {path or 'the top level'}")
+        if len(self.active) >= MAX_DEPTH:
+            raise ValueError(f"chainrule.save: containers nested more than {MAX_DEPTH} deep at {path}")
         self.active.add(id(obj))
         try:
             return self._container(obj, tp, path)
@@ -264,8 +268,8 @@ def _parse_header(buf: bytearray, source: str) -> tuple[dict[str, Any], int]:
     try:
         header = json.loads(bytes(buf[8:8 + n]).decode("utf-8"), parse_constant=_reject_constant,
                             object_pairs_hook=_no_duplicate_keys)
-    except (UnicodeDecodeError, ValueError) as e:
-        raise _corrupt(source, f"the header is not valid UTF-8 JSON ({e})") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise _corrupt(source, f"the header is not valid UTF-8 JSON ({type(e).__name__}: {e})") from None
     if not isinstance(header, dict):
         raise _corrupt(source, f"the header is a JSON {type(header).__name__}, not an object")
     return header, 8 + n
@@ -334,6 +338,7 @@ class _Decoder:
         self.arrays = arrays
         self.source = source
         self.tensors: dict[str, Tensor] = {}
+        self.depth = 0
 
     def fail(self, why: str) -> UnsafeOrCorruptFileError:
         return _corrupt(self.source, f"bad layout: {why}")
@@ -358,9 +363,18 @@ class _Decoder:
         if node is None or isinstance(node, (bool, int, float, str)):
             return node
         if not isinstance(node, dict) or len(node) == 0:
-            raise self.fail(f"unexpected value {node!r}")
+            raise self.fail(f"unexpected value {repr(node)[:80]}")
         if "tensor" in node:
             return self.tensor(node)
+        if self.depth >= MAX_DEPTH:
+            raise self.fail(f"containers are nested more than {MAX_DEPTH} deep")
+        self.depth += 1
+        try:
+            return self._decode_tagged(node)
+        finally:
+            self.depth -= 1
+
+    def _decode_tagged(self, node: dict[str, Any]) -> Any:
         (kind, value), *rest = node.items()
         if kind == "numpy_scalar" and "value" in node:
             return self._numpy_scalar(node)
@@ -398,13 +412,15 @@ class _Decoder:
         raise self.fail(f"unknown entry {kind!r}")
 
     def _numpy_scalar(self, node: dict[str, Any]) -> Any:
-        try:
-            npd = np.dtype(node["numpy_scalar"])
-        except TypeError:
-            npd = None
-        if npd is None or npd.newbyteorder("=") not in _NP_TO_CODE:
-            raise self.fail(f"unsupported NumPy scalar type {node['numpy_scalar']!r}")
-        return npd.type(self.decode(node["value"]))
+        name, value = node["numpy_scalar"], node["value"]
+        if isinstance(value, dict) and set(value) == {"float"}:
+            value = self.decode(value)  # nan / inf
+        npd = _NP_BY_NAME.get(name) if isinstance(name, str) else None
+        if npd is None:
+            raise self.fail(f"unsupported NumPy scalar type {name!r}")
+        if type(value) not in (bool, int, float):
+            raise self.fail(f"NumPy scalar value must be a number, got {value!r}")
+        return npd.type(value)
 
 
 def load(f: FileLike, map_location: Any = None, weights_only: bool = True, **kwargs: Any) -> Any:
@@ -426,14 +442,17 @@ def load(f: FileLike, map_location: Any = None, weights_only: bool = True, **kwa
     if not isinstance(metadata, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                  for k, v in metadata.items()):
         raise _corrupt(source, "__metadata__ must map strings to strings")
-    arrays = {name: _array(buf, start, e) for name, e in entries.items()}
+    try:
+        arrays = {name: _array(buf, start, e) for name, e in entries.items()}
+    except ValueError as e:  # e.g. more than 64 dimensions, or a zero-size shape too big to index
+        raise _corrupt(source, f"a tensor's shape cannot be built ({e})") from None
     decoder = _Decoder(arrays, source)
     if LAYOUT_KEY not in metadata:  # a plain safetensors file: a state dict in header order
         return OrderedDict((name, decoder.tensor({"tensor": name})) for name in entries)
     try:
         layout = json.loads(metadata[LAYOUT_KEY], parse_constant=_reject_constant)
-    except ValueError as e:
-        raise _corrupt(source, f"the layout is not valid JSON ({e})") from None
+    except (ValueError, RecursionError) as e:
+        raise _corrupt(source, f"the layout is not valid JSON ({type(e).__name__}: {e})") from None
     if not isinstance(layout, dict) or layout.get("format") != "chainrule" or "root" not in layout:
         raise _corrupt(source, "the layout lacks the chainrule format marker or its root")
     if layout.get("version") != FORMAT_VERSION:

@@ -81,7 +81,8 @@ def test_nested_structures_roundtrip_exactly():
         "floats": [float("nan"), float("inf"), -float("inf"), -0.0, 1e-310, 0.1],
         "big": 2**70, "neg": -(2**63), True: "bool key", 2.5: "float key", None: "none key", (1, "a"): "tuple key",
         "empty": ({}, [], (), OrderedDict()),
-        "misc": (b"\x00\xff", cr.float16, cr.Size([2, 3]), np.float32(1.5), np.int64(-3), np.arange(3)),
+        "misc": (b"\x00\xff", cr.float16, cr.Size([2, 3]), np.float32(1.5), np.int64(-3), np.arange(3),
+                 np.float64("nan"), np.bool_(True)),
         "": "empty-string key",
     }
     out = _roundtrip(obj)
@@ -220,6 +221,14 @@ def test_unsupported_objects_are_refused_when_saving():
     loop.append(loop)
     with pytest.raises(ValueError, match="cycle"):
         _roundtrip(loop)
+    deep: list = []
+    for _ in range(300):
+        deep = [deep]
+    with pytest.raises(ValueError, match="nested more than 200 deep"):
+        _roundtrip(deep)
+    for _ in range(150):  # well inside the limit: fine
+        loop = [loop[:0]]
+    assert _roundtrip(loop) == loop
 
 
 # -- hostile and broken files ----------------------------------------------------------------
@@ -308,6 +317,19 @@ F32x2 = {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}
     (lambda: _file({"__metadata__": {"chainrule.layout": json.dumps({"format": "chainrule", "version": 99,
                                                                      "root": 1})}}), "version 99"),
     (lambda: io.BytesIO(b"\x93NUMPY\x01\x00" + bytes(100)), "NumPy .npy"),
+    (lambda: _file({}, raw_header=b"{" + b'"a":' * 1 + b"[" * 200000), "not valid UTF-8 JSON"),
+    (lambda: _file({"w": {"dtype": "F32", "shape": [1] * 70, "data_offsets": [0, 4]}}, bytes(4)),
+     "shape cannot be built"),
+    (lambda: _file({"w": {"dtype": "F32", "shape": [0, 2**62, 2**62], "data_offsets": [0, 0]}}),
+     "shape cannot be built"),
+    (lambda: _file({"__metadata__": {"chainrule.layout": json.dumps(
+        {"format": "chainrule", "version": 1, "root": {"numpy_scalar": "object", "value": 1}})}}),
+     "unsupported NumPy scalar type 'object'"),
+    (lambda: _file({"__metadata__": {"chainrule.layout": json.dumps(
+        {"format": "chainrule", "version": 1, "root": {"numpy_scalar": "float32", "value": [1, 2]}})}}),
+     "NumPy scalar value must be a number"),
+    (lambda: _file({"__metadata__": {"chainrule.layout": '{"format":"chainrule","version":1,"root":'
+                                     + '{"list":[' * 300 + "]}" * 300 + "}"}}), "nested more than 200 deep"),
 ])
 def test_tampered_headers_are_clear_errors(case, phrase):
     with pytest.raises(UnsafeOrCorruptFileError, match=phrase):
