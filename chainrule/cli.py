@@ -55,8 +55,8 @@ def add_xor_parser(sub: argparse._SubParsersAction) -> None:
                        help="also run the hand-written NumPy backpropagation and print the largest gradient "
                             "difference (must be ≤ 1e-12 in float64)")
     group.add_argument("--seeds", type=positive_int, default=None, metavar="N",
-                       help="train from N random starts (seeds seed … seed+N−1): success rate, median epochs "
-                            "to solve and a line per start")
+                       help="train from N random starts (seeds seed … seed+N−1): a line per start, the success "
+                            "rate (success: all four outputs on the right side of 0.5) and the median epochs to solve")
     p.set_defaults(run=run_xor_command)
 
 
@@ -131,7 +131,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_xor_parser, 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chainrule", description="chainrule: autograd exact to PyTorch's, in NumPy.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     sub.required = True
     for add in COMMANDS:
         add(sub)

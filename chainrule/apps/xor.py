@@ -131,24 +131,14 @@ class XorNet:
 
 
 def _loss_function(name: str) -> Callable[..., object]:
+    """``F.binary_cross_entropy`` on the sigmoid output (``nn.BCELoss``) or ``F.mse_loss``."""
     from ..nn import functional as F
 
-    if name == "mse":
-        return getattr(F, "mse_loss", _mse)
     if name == "bce":
-        return getattr(F, "binary_cross_entropy", _bce)
+        return F.binary_cross_entropy
+    if name == "mse":
+        return F.mse_loss
     raise ValueError(f"loss must be one of {', '.join(LOSSES)}, got {name!r}")
-
-
-def _bce(p: object, y: object, reduction: str) -> object:
-    """−(y ln p + (1 − y) ln(1 − p)), logs clamped at −100 as in PyTorch (used until F has it)."""
-    per = -(y * p.log().clamp(min=-100) + (1 - y) * (1 - p).log().clamp(min=-100))  # type: ignore[attr-defined]
-    return per.sum() if reduction == "sum" else per.mean()
-
-
-def _mse(p: object, y: object, reduction: str) -> object:
-    per = (p - y) ** 2  # type: ignore[operator]
-    return per.sum() if reduction == "sum" else per.mean()
 
 
 def make_optimizer(name: str, params: list, lr: float) -> object:
