@@ -140,8 +140,11 @@ class _Encoder:
             if obj.dtype.newbyteorder("=") not in _NP_TO_CODE:
                 raise TypeError(f"chainrule.save: NumPy array at {path or 'the top level'} has unsupported dtype "
                                 f"{obj.dtype}")
-            name = self.name_for(path)
-            self.arrays[name] = obj
+            name = self.names_by_id.get(id(obj))
+            if name is None:
+                name = self.name_for(path)
+                self.arrays[name] = obj
+                self.names_by_id[id(obj)] = name
             return {"ndarray": name}
         where = path or "the top level"
         raise TypeError(f"chainrule.save: cannot store an object of type {tp.__module__}.{tp.__qualname__} at {where}"
