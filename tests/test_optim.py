@@ -505,3 +505,49 @@ def test_optimizer_works_with_real_training_loop_spelling():
             loss.backward()
             opt.step()
     np.testing.assert_allclose(w.detach().numpy(), [0.5, -1.0, 2.0], atol=1e-3)
+
+
+@needs_torch
+@pytest.mark.parametrize("name", list(GRID))
+def test_tensor_lr_matches_torch(name):
+    torch = require_torch()
+    kw = dict(GRID[name][-1])
+    lr = kw.pop("lr")
+    cp, tp = cr.tensor([1.0, -2.0], requires_grad=True), torch.tensor([1.0, -2.0], requires_grad=True)
+    copt = getattr(optim, name)([cp], lr=cr.tensor(lr), **kw)
+    topt = getattr(torch.optim, name)([tp], lr=torch.tensor(lr), **kw)
+    for _ in range(3):
+        cp.grad, tp.grad = cr.tensor([0.5, 0.25]), torch.tensor([0.5, 0.25])
+        copt.step()
+        topt.step()
+    assert_close(cp, tp)
+
+
+def test_user_defined_optimizer_subclass():
+    """The tutorial pattern: subclass Optimizer, override step under no_grad, keep custom state."""
+
+    class PlainSGD(optim.Optimizer):
+        def __init__(self, params, lr=0.1):
+            super().__init__(params, {"lr": lr})
+
+        @cr.no_grad()
+        def step(self, closure=None):
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    self.state[p]["calls"] = self.state[p].get("calls", 0) + 1
+                    p.add_(p.grad, alpha=-group["lr"])
+
+    p = cr.tensor([1.0], requires_grad=True)
+    opt = PlainSGD([p])
+    sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    for _ in range(3):
+        opt.zero_grad()
+        (p * p).sum().backward()
+        opt.step()
+        sched.step()
+    # 1 → 1 - 0.1·2 = 0.8 → 0.8 - 0.05·1.6 = 0.72 → 0.72 - 0.025·1.44 = 0.684
+    np.testing.assert_allclose(p.detach().numpy(), [0.684], rtol=1e-6)
+    assert opt.state_dict() == {"state": {0: {"calls": 3}},
+                                "param_groups": [{"lr": 0.0125, "initial_lr": 0.1, "params": [0]}]}

@@ -50,7 +50,7 @@ class Adagrad(Optimizer):
         return st
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = group["lr"]
+        lr = float(group["lr"])  # a 0-d tensor lr works as in PyTorch (which takes its .item())
         lr_decay = group["lr_decay"]
         eps = group["eps"]
         weight_decay = group["weight_decay"]

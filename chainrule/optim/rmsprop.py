@@ -41,7 +41,7 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = group["lr"]
+        lr = float(group["lr"])  # a 0-d tensor lr works as in PyTorch (which takes its .item())
         alpha = group["alpha"]
         eps = group["eps"]
         weight_decay = group["weight_decay"]

@@ -38,7 +38,7 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = group["lr"]
+        lr = float(group["lr"])  # a 0-d tensor lr works as in PyTorch (which takes its .item())
         momentum = group["momentum"]
         dampening = group["dampening"]
         weight_decay = group["weight_decay"]
