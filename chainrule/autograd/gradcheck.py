@@ -9,7 +9,8 @@ element j is the vector-Jacobian product with e_j. They must agree within
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -38,6 +39,8 @@ def _numerical(func: Callable[..., Any], inputs: tuple[Any, ...], i: int, eps: f
     from ..autograd.grad_mode import no_grad
 
     x = inputs[i]
+    if not x._data.flags.c_contiguous:  # perturb the tensor's own memory, not a reshaped copy of it
+        x._data = np.ascontiguousarray(x._data)
     flat = x._data.reshape(-1)
     with no_grad():
         n_out = [o._data.size for o in _outputs(func, inputs)]
@@ -50,12 +53,13 @@ def _numerical(func: Callable[..., Any], inputs: tuple[Any, ...], i: int, eps: f
             flat[k] = orig - eps
             minus = [o._data.astype(np.float64).reshape(-1).copy() for o in _outputs(func, inputs)]
             flat[k] = orig
-        for c, p, m in zip(cols, plus, minus):
+        for c, p, m in zip(cols, plus, minus, strict=True):
             c[k] = (p - m) / (2 * eps)
     return cols
 
 
-def _analytical(func: Callable[..., Any], inputs: tuple[Any, ...], diff: list[int]) -> dict[tuple[int, int], np.ndarray]:
+def _analytical(func: Callable[..., Any], inputs: tuple[Any, ...],
+                diff: list[int]) -> dict[tuple[int, int], np.ndarray]:
     from ..autograd import grad
     from ..tensor import Tensor
 
@@ -71,7 +75,7 @@ def _analytical(func: Callable[..., Any], inputs: tuple[Any, ...], diff: list[in
             go.reshape(-1)[e] = 1
             gs = grad(o, [inputs[i] for i in diff], grad_outputs=Tensor._wrap(go), retain_graph=True,
                       allow_unused=True)
-            for i, gi in zip(diff, gs):
+            for i, gi in zip(diff, gs, strict=True):
                 if gi is not None:
                     result[(j, i)][:, e] = gi._data.astype(np.float64).reshape(-1)
     return result
@@ -144,6 +148,7 @@ def gradgradcheck(
     """Check second derivatives: gradcheck the map (inputs, v) ↦ vᵀ ∂func/∂inputs built with create_graph."""
     from ..autograd import grad
     from ..tensor import Tensor
+    from .grad_mode import enable_grad
 
     inputs = _tensors(inputs)
     outs = _outputs(func, inputs)
@@ -159,9 +164,12 @@ def gradgradcheck(
 
     def first_derivative(*args: Any) -> tuple[Any, ...]:
         ins, gos = args[:n_in], args[n_in:]
-        o = [x for x in _outputs(func, ins) if x._rg]
-        gs = grad(o, [ins[i] for i in diff], grad_outputs=list(gos)[:len(o)], create_graph=True, allow_unused=True)
-        return tuple(g for g in gs if g is not None)
+        # the finite differences evaluate this under no_grad; the inner derivative still needs a graph
+        with enable_grad():
+            o = [x for x in _outputs(func, ins) if x._rg]
+            gs = grad(o, [ins[i] for i in diff], grad_outputs=list(gos)[:len(o)], create_graph=True,
+                      allow_unused=True, materialize_grads=True)
+        return tuple(gs)
 
     return gradcheck(first_derivative, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception)
