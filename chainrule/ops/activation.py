@@ -228,9 +228,23 @@ class GeluBackward0(Node):
             t = F.tanh((xv + x2 * xv * _GELU_CUBIC) * _SQRT_2_OVER_PI)
             du = (x2 * (3 * _GELU_CUBIC) + 1) * _SQRT_2_OVER_PI
             return (g * ((t + 1) * 0.5 + xv * 0.5 * (1 - t * t) * du),)
+        if not F.is_tensor:  # first order: the same formula, fused in place over two buffers
+            return (_gelu_grad_array(g, xv),)
         cdf = (F.erf(xv * _INV_SQRT2) + 1) * 0.5
         pdf = F.exp(xv * xv * -0.5) * _INV_SQRT_2PI
         return (g * (cdf + xv * pdf),)
+
+
+def _gelu_grad_array(g: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """G·(Φ(x) + x·φ(x)) with one temporary besides Φ."""
+    xpdf = np.multiply(x, x)
+    xpdf *= -0.5
+    np.exp(xpdf, out=xpdf)
+    xpdf *= x
+    xpdf *= _INV_SQRT_2PI
+    xpdf += _special.normal_cdf(x)
+    xpdf *= g
+    return xpdf
 
 
 def _gelu_array(A: np.ndarray, approximate: str) -> np.ndarray:
@@ -240,12 +254,12 @@ def _gelu_array(A: np.ndarray, approximate: str) -> np.ndarray:
         T += A
         T *= _SQRT_2_OVER_PI
         np.tanh(T, out=T)
-    else:
-        T = A * _INV_SQRT2
-        _special.erf(T, out=T)
-    T += 1
+        T += 1
+        T *= A
+        T *= 0.5
+        return T
+    T = _special.normal_cdf(A)
     T *= A
-    T *= 0.5
     return T
 
 
