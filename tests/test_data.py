@@ -346,3 +346,13 @@ def test_generic_subscripts_and_worker_info():
     assert [b.tolist() for b in DataLoader(Ints(), batch_size=2)] == [[0, 1], [2]]
     assert get_worker_info() is None
     assert cr.utils.data.DataLoader is DataLoader  # reachable after a plain `import chainrule`
+
+
+def test_tensor_dataset_batches_never_index_samples_one_by_one(monkeypatch):
+    def per_sample(self, index):
+        raise AssertionError("the TensorDataset fast path should cut whole batches from the arrays")
+
+    monkeypatch.setattr(TensorDataset, "__getitem__", per_sample)
+    ds = TensorDataset(cr.arange(12.0).reshape(6, 2), cr.arange(6))
+    out = list(DataLoader(random_split(ds, [4, 2])[0], batch_size=3, shuffle=True))
+    assert [len(b[1]) for b in out] == [3, 1]
