@@ -399,3 +399,31 @@ def test_constructor_errors_match_torch(name, kw):
 def test_not_an_optimizer_is_a_type_error():
     with pytest.raises(TypeError, match="list is not an Optimizer"):
         lr_scheduler.StepLR([], 3)
+
+
+@pytest.mark.parametrize("make", [
+    lambda o: lr_scheduler.MultiStepLR(o, [2, 4, 4]),
+    lambda o: lr_scheduler.ReduceLROnPlateau(o, patience=0),
+    lambda o: lr_scheduler.OneCycleLR(o, 1.0, total_steps=10),
+    lambda o: lr_scheduler.SequentialLR(o, [lr_scheduler.ConstantLR(o), lr_scheduler.ExponentialLR(o, 0.9)], [3]),
+])
+def test_scheduler_state_survives_chainrule_save_and_load(make, tmp_path):
+    p = cr.tensor([1.0], requires_grad=True)
+    opt = cr.optim.SGD([p], lr=0.1, momentum=0.9)
+    sched = make(opt)
+    for i in range(5):
+        opt.step()
+        sched.step(*([1.0 + (i == 0)] if isinstance(sched, lr_scheduler.ReduceLROnPlateau) else []))
+    cr.save({"optimizer": opt.state_dict(), "scheduler": sched.state_dict()}, tmp_path / "ckpt.pt")
+    loaded = cr.load(tmp_path / "ckpt.pt")
+    q = cr.tensor([1.0], requires_grad=True)
+    opt2 = cr.optim.SGD([q], lr=0.1, momentum=0.9)
+    sched2 = make(opt2)
+    sched2.load_state_dict(loaded["scheduler"])
+    opt2.load_state_dict(loaded["optimizer"])
+    for _ in range(3):
+        for o, s in ((opt, sched), (opt2, sched2)):
+            o.step()
+            s.step(*([1.0] if isinstance(s, lr_scheduler.ReduceLROnPlateau) else []))
+    assert opt2.param_groups[0]["lr"] == opt.param_groups[0]["lr"]
+    assert sched2.get_last_lr() == sched.get_last_lr()

@@ -190,6 +190,16 @@ class MultiStepLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
+    def state_dict(self) -> dict[str, Any]:
+        """As the base, with the milestone Counter as a plain dict (equal to it) so ``chainrule.save`` can store it."""
+        state = super().state_dict()
+        state["milestones"] = dict(self.milestones)
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        super().load_state_dict(state_dict)
+        self.milestones = Counter(self.milestones)
+
     def get_lr(self) -> list[float]:
         self._warn_if_outside_step()
         if self.last_epoch not in self.milestones:
