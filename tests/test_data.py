@@ -300,6 +300,8 @@ def test_custom_batch_sampler_and_sampler():
     ({"batch_sampler": [[0]], "batch_size": 2}, "batch_sampler option is mutually exclusive"),
     ({"batch_size": None, "drop_last": True}, "batch_size=None option disables auto-batching"),
     ({"num_workers": -1}, "num_workers option should be non-negative"),
+    ({"persistent_workers": True}, "persistent_workers option needs num_workers > 0"),
+    ({"prefetch_factor": 2}, "prefetch_factor option could only be specified in multiprocessing"),
     ({"batch_size": 0}, "batch_size should be a positive integer value, but got batch_size=0"),
 ])
 def test_dataloader_argument_errors_use_torch_phrases(kwargs, phrase):
