@@ -244,6 +244,23 @@ def test_parameter_assigned_over_plain_attribute_and_non_leaf_refused() -> None:
         m.register_parameter("v", x)
 
 
+def test_registries_and_attributes_stay_in_sync_through_copies() -> None:
+    import pickle
+
+    m = cnn.Sequential(cnn.Linear(2, 3), cnn.ReLU())
+    m.register_buffer("b", cr.ones(1))
+    for clone in (m, copy.deepcopy(m), pickle.loads(pickle.dumps(m))):
+        assert clone[0].weight is clone._modules["0"]._parameters["weight"]
+        new_w = cnn.Parameter(cr.zeros(3, 2))
+        clone[0]._parameters["weight"] = new_w  # direct table writes show through attributes
+        assert clone[0].weight is new_w
+        del clone._buffers["b"]
+        assert not hasattr(clone, "b")
+        clone._modules.pop("1")
+        assert not hasattr(clone, "1") and len(clone) == 1
+    assert m[0].weight is not copy.deepcopy(m)[0].weight
+
+
 def test_shared_parameter_is_yielded_once() -> None:
     a = cnn.Linear(2, 2)
     b = cnn.Linear(2, 2)

@@ -54,8 +54,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:
-        p = self._parameters  # one dict read instead of two __getattr__ misses
-        return linear(input, p["weight"], p["bias"])  # type: ignore[arg-type]
+        return linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

@@ -2,7 +2,11 @@
 
 Parameters, buffers and submodules live in three insertion-ordered dicts
 (``_parameters``, ``_buffers``, ``_modules``); ``__setattr__`` routes a
-``Parameter``/``Module`` into the right one and ``__getattr__`` finds them again.
+``Parameter``/``Module`` into the right one. Unlike PyTorch, which finds them
+again through ``__getattr__``, each table mirrors its entries into the
+instance ``__dict__``: ``self.weight`` is then an ordinary attribute read, and
+the class needs no ``__getattr__`` (whose mere presence makes every attribute
+access on a module, ``self.forward`` included, about twice as slow).
 Every traversal (``named_parameters``, ``named_modules``, ``state_dict`` ...) is
 pre-order and deterministic; a tensor or module shared by two owners is yielded
 once (remembered by ``id`` -- never iterated from a set).
@@ -20,6 +24,7 @@ from ...tensor import Tensor
 from ..parameter import Buffer, Parameter
 
 M = TypeVar("M", bound="Module")
+_NO_ARG: Any = object()  # marks "no positional argument" in Module.__call__
 
 
 class _IncompatibleKeys(NamedTuple):
@@ -87,6 +92,52 @@ def _check_name(kind: str, name: Any, owner: Module, table: dict[str, Any]) -> N
         raise KeyError(f"attribute '{name}' already exists")
 
 
+class _Registry(dict):
+    """A name → value table whose writes are mirrored into the owning module's ``__dict__``."""
+
+    _owner: dict[str, Any] | None = None  # None while unpickling (items arrive before the state)
+
+    def __init__(self, owner: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self._owner = owner
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        dict.__setitem__(self, key, value)
+        if self._owner is not None:
+            self._owner[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        dict.__delitem__(self, key)
+        if self._owner is not None:
+            self._owner.pop(key, None)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        if key in self and self._owner is not None:
+            self._owner.pop(key, None)
+        return dict.pop(self, key, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        key, value = dict.popitem(self)
+        if self._owner is not None:
+            self._owner.pop(key, None)
+        return key, value
+
+    def clear(self) -> None:
+        if self._owner is not None:
+            for key in self:
+                self._owner.pop(key, None)
+        dict.clear(self)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return dict.__getitem__(self, key)
+
+
 class Module:
     """Base class for all neural network modules (``torch.nn.Module``)."""
 
@@ -100,10 +151,11 @@ class Module:
             raise TypeError(f"{type(self).__name__}.__init__() got an unexpected argument")
         setattr_ = object.__setattr__
         setattr_(self, "training", True)
-        setattr_(self, "_parameters", {})
-        setattr_(self, "_buffers", {})
+        d = self.__dict__
+        setattr_(self, "_parameters", _Registry(d))
+        setattr_(self, "_buffers", _Registry(d))
         setattr_(self, "_non_persistent_buffers_set", set())
-        setattr_(self, "_modules", {})
+        setattr_(self, "_modules", _Registry(d))
         setattr_(self, "_forward_hooks", {})
         setattr_(self, "_forward_pre_hooks", {})
 
@@ -111,8 +163,15 @@ class Module:
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not (self._forward_hooks or self._forward_pre_hooks):  # the hot path: no hooks
+    def __call__(self, input: Any = _NO_ARG, /, *args: Any, **kwargs: Any) -> Any:
+        # The hot path, one positional input and no hooks, avoids re-packing *args/**kwargs
+        # (that alone costs more than a small layer's NumPy work).
+        if args or kwargs or input is _NO_ARG or self._forward_hooks or self._forward_pre_hooks:
+            return self._call_general(() if input is _NO_ARG else (input, *args), kwargs)
+        return self.forward(input)
+
+    def _call_general(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        if not (self._forward_hooks or self._forward_pre_hooks):
             return self.forward(*args, **kwargs)
         for hook in list(self._forward_pre_hooks.values()):
             res = hook(self, args)
@@ -216,15 +275,6 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def __getattr__(self, name: str) -> Any:
-        # only reached when normal lookup fails: look in the three registries
-        d = self.__dict__
-        for table in ("_parameters", "_buffers", "_modules"):
-            t = d.get(table)
-            if t is not None and name in t:
-                return t[name]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-
     def __delattr__(self, name: str) -> None:
         for table in ("_parameters", "_buffers", "_modules"):
             t = self.__dict__.get(table)
@@ -234,6 +284,14 @@ class Module:
                     self._non_persistent_buffers_set.discard(name)
                 return
         object.__delattr__(self, name)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # pickle/deepcopy restore a copy of __dict__: point the registries at the real one
+        self.__dict__.update(state)
+        for table in ("_parameters", "_buffers", "_modules"):
+            reg = self.__dict__.get(table)
+            if isinstance(reg, _Registry):
+                reg._owner = self.__dict__
 
     def __dir__(self) -> list[str]:
         keys = list(super().__dir__())
