@@ -57,7 +57,7 @@ def add_xor_parser(sub: argparse._SubParsersAction) -> None:
     group.add_argument("--seeds", type=positive_int, default=None, metavar="N",
                        help="train from N random starts (seeds seed … seed+N−1): a line per start, the success "
                             "rate (success: all four outputs on the right side of 0.5) and the median epochs to solve")
-    p.set_defaults(run=run_xor_command)
+    p.set_defaults(run=run_xor_command, command_parser=p)
 
 
 def _xor_config(args: argparse.Namespace) -> xor_app.XorConfig:
@@ -142,9 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``chainrule COMMAND ...``; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    command_parser = parser._subparsers._group_actions[0].choices[args.command]  # type: ignore[union-attr]
     try:
-        return int(args.run(args, command_parser))
+        return int(args.run(args, args.command_parser))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -65,7 +65,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--save", metavar="FILE", help="write the trained state dict here (chainrule.save)")
     p.add_argument("--checkpoint", metavar="FILE", help="save the full training state here after every epoch")
     p.add_argument("--resume", action="store_true", help="continue from --checkpoint FILE if it exists")
-    p.set_defaults(run=run_train_command)
+    p.set_defaults(run=run_train_command, command_parser=p)
 
 
 # ---- data ----

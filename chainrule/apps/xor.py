@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -115,7 +116,7 @@ class XorNet:
         self.act = getattr(F, config.activation)
         self.loss_fn = _loss_function(config.loss)
 
-    def forward(self, x: object) -> object:
+    def forward(self, x: Any) -> Any:
         import chainrule as cr
 
         p = self.params
@@ -124,13 +125,13 @@ class XorNet:
             h = self.act(h @ p[i] + p[i + 1])
         return cr.sigmoid(h @ p[-2] + p[-1])
 
-    def loss(self) -> tuple[object, object]:
+    def loss(self) -> tuple[Any, Any]:
         """(loss to differentiate, output): the loss is summed or averaged over the examples."""
         out = self.forward(self.X)
         return self.loss_fn(out, self.Y, reduction=self.config.reduction), out
 
 
-def _loss_function(name: str) -> Callable[..., object]:
+def _loss_function(name: str) -> Callable[..., Any]:
     """``F.binary_cross_entropy`` on the sigmoid output (``nn.BCELoss``) or ``F.mse_loss``."""
     from ..nn import functional as F
 
@@ -141,7 +142,7 @@ def _loss_function(name: str) -> Callable[..., object]:
     raise ValueError(f"loss must be one of {', '.join(LOSSES)}, got {name!r}")
 
 
-def make_optimizer(name: str, params: list, lr: float) -> object:
+def make_optimizer(name: str, params: list, lr: float) -> Any:
     """``sgd``: plain gradient descent; ``momentum``: SGD with momentum 0.9; ``adam``: Adam (PyTorch's defaults)."""
     from .. import optim
 
@@ -229,7 +230,7 @@ def check_against_numpy(config: XorConfig, log: Callable[[int, float], object] |
         params = {k: p._data for k, p in zip(names, net.params, strict=True)}
         _, grads = xor_numpy.gradients(params, X, Y, config.reduction, config.loss)
         for k, p in zip(names, net.params, strict=True):
-            worst[0] = max(worst[0], float(np.max(np.abs(p.grad._data - grads[k]))))
+            worst[0] = max(worst[0], float(np.max(np.abs(p.grad._data - grads[k]))))  # type: ignore[union-attr]
 
     result = run_xor(config, log, print_every, on_step=compare)
     weight_diff = loss_diff = None
