@@ -20,6 +20,7 @@ import pytest
 from oracle import assert_close, require_torch, to_torch
 
 import chainrule as cr
+import chainrule.nn.functional as NF
 from chainrule.autograd import gradcheck, gradgradcheck
 from chainrule.ops import activation as A
 from chainrule.ops.catalogue import CATALOGUE
@@ -443,6 +444,58 @@ def test_prelu_scalar_and_single_weight_shapes() -> None:
 
 
 # ---------------------------------------------------------------------------------------------- completeness
+def test_public_names_are_these_functions() -> None:
+    """``chainrule.nn.functional.X`` is the activation tested here; the top-level math names keep working."""
+    for name in A.__all__:
+        assert getattr(NF, name) is getattr(A, name), name
+    for name in ("sigmoid", "tanh", "relu", "softmax", "log_softmax"):
+        x = cr.tensor([-1.0, 0.5, 2.0])
+        kwargs = {"dim": 0} if "softmax" in name else {}
+        assert_close(getattr(cr, name)(x, **kwargs), getattr(A, name)(x, **kwargs))
+        assert_close(getattr(x, name)(**kwargs), getattr(A, name)(x, **kwargs))
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name != "glu" and c.weight <= 1], ids=lambda c: c.id)
+def test_zero_dim_inputs(case: Case) -> None:
+    torch = require_torch()
+    arrays = [np.array(0.7), *(np.array([0.3]) for _ in range(bool(case.weight)))]
+    kwargs = {"dim": 0} if "dim" in case.kwargs else {}
+    kwargs.update({k: v for k, v in case.kwargs.items() if k != "dim"})
+    xs = [cr.tensor(a, requires_grad=True) for a in arrays]
+    ts = [to_torch(a, requires_grad=True) for a in arrays]
+    y = getattr(A, case.name)(*xs, **kwargs)
+    yt = getattr(torch.nn.functional, case.name)(*ts, **kwargs)
+    assert_close(y, yt)
+    for g, gt in zip(cr.autograd.grad(y, xs), torch.autograd.grad(yt, ts)):
+        assert_close(g, gt)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.weight <= 1], ids=lambda c: c.id)
+def test_empty_inputs(case: Case) -> None:
+    torch = require_torch()
+    arrays = [np.zeros((0, 4)), *(np.array([0.3]) for _ in range(bool(case.weight)))]
+    kwargs = {**case.kwargs, "dim": 1} if "dim" in case.kwargs else case.kwargs
+    xs = [cr.tensor(a, requires_grad=True) for a in arrays]
+    ts = [to_torch(a, requires_grad=True) for a in arrays]
+    y = getattr(A, case.name)(*xs, **kwargs)
+    yt = getattr(torch.nn.functional, case.name)(*ts, **kwargs)
+    assert_close(y, yt)
+    for g, gt in zip(cr.autograd.grad(y.sum(), xs), torch.autograd.grad(yt.sum(), ts)):
+        assert_close(g, gt)
+
+
+@pytest.mark.parametrize("name", ["softmax", "softmin", "log_softmax"])
+def test_softmax_family_dtype_argument(name: str) -> None:
+    torch = require_torch()
+    a = np.random.standard_normal((2, 3)).astype(np.float32)
+    x, xt = cr.tensor(a, requires_grad=True), to_torch(a, requires_grad=True)
+    y = getattr(A, name)(x, dim=1, dtype=cr.float64)
+    yt = getattr(torch.nn.functional, name)(xt, dim=1, dtype=torch.float64)
+    assert_close(y, yt)
+    (g,), (gt,) = cr.autograd.grad(y[:, 0].sum(), [x]), torch.autograd.grad(yt[:, 0].sum(), [xt])
+    assert_close(g, gt)
+
+
 def test_every_activation_has_a_table_row_and_a_catalogue_entry() -> None:
     tested = {c.name for c in CASES}
     assert set(A.__all__) <= tested, f"missing from the conformance table: {set(A.__all__) - tested}"

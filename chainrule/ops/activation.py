@@ -178,7 +178,7 @@ def _elu(input: Tensor, alpha: float, scale: float, input_scale: float, node: ty
          grad_input_scale: float | None = None) -> Tensor:
     A = _floating(input, kernel)
     neg = A <= 0
-    E = np.minimum(A, 0)
+    E = np.minimum(A, 0, out=np.empty(A.shape, A.dtype))  # (out=: 0-d inputs stay arrays for the in-place ops)
     E *= input_scale
     np.expm1(E, out=E)
     E *= alpha * scale
@@ -237,7 +237,7 @@ class GeluBackward0(Node):
 
 def _gelu_grad_array(g: np.ndarray, x: np.ndarray) -> np.ndarray:
     """G·(Φ(x) + x·φ(x)) with one temporary besides Φ."""
-    xpdf = np.multiply(x, x)
+    xpdf = np.multiply(x, x, out=np.empty(x.shape, x.dtype))
     xpdf *= -0.5
     np.exp(xpdf, out=xpdf)
     xpdf *= x
@@ -249,7 +249,7 @@ def _gelu_grad_array(g: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def _gelu_array(A: np.ndarray, approximate: str) -> np.ndarray:
     if approximate == "tanh":
-        T = A * A
+        T = np.multiply(A, A, out=np.empty(A.shape, A.dtype))
         T *= A * _GELU_CUBIC
         T += A
         T *= _SQRT_2_OVER_PI
@@ -416,7 +416,7 @@ class HardsigmoidBackward0(Node):
 
 def _hardsigmoid(input: Tensor) -> Tensor:
     A = _floating(input, "hardsigmoid_cpu")
-    R = A + 3
+    R = np.add(A, 3, out=np.empty(A.shape, A.dtype))
     np.clip(R, 0, 6, out=R)
     R /= 6
     return make(HardsigmoidBackward0, R, (input,))
@@ -442,7 +442,7 @@ class HardswishBackward0(Node):
 
 def _hardswish(input: Tensor) -> Tensor:
     A = _floating(input, "hardswish_cpu")
-    R = A + 3
+    R = np.add(A, 3, out=np.empty(A.shape, A.dtype))
     np.clip(R, 0, 6, out=R)
     R *= A
     R /= 6
