@@ -7,7 +7,7 @@ File format (https://github.com/huggingface/safetensors, written here with NumPy
                              "__metadata__": {"<str>": "<str>", ...}}  (padded with spaces to a multiple of 8)
     [rest]     the tensors' raw little-endian bytes, back to back; offsets count from the end of the header
 
-Anything that is not a tensor (dicts, OrderedDicts, lists, tuples, ints, floats, bools, strings,
+Anything that is not a tensor (dicts, OrderedDicts, Counters, lists, tuples, ints, floats, bools, strings,
 None, int keys ...) is described by a JSON *layout* stored in ``__metadata__["chainrule.layout"]``,
 in which each tensor is a reference to a header entry by name. A flat dict of tensors with string
 keys (a ``state_dict``) names its tensors by those keys, so ``safetensors.torch.load_file`` reads it
@@ -31,7 +31,7 @@ import math
 import os
 import sys
 import tempfile
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from typing import IO, Any, Union
 
 import numpy as np
@@ -68,6 +68,9 @@ class UnsafeOrCorruptFileError(RuntimeError, ValueError):
 # ---------------------------------------------------------------------------------------------
 # saving: object -> (layout, named arrays)
 # ---------------------------------------------------------------------------------------------
+_DICT_KINDS: dict[type, str] = {dict: "dict", OrderedDict: "ordered_dict", Counter: "counter"}
+
+
 class _Encoder:
     """Walks the object once, giving each distinct tensor a name and building the JSON layout."""
 
@@ -130,9 +133,9 @@ class _Encoder:
 
     def _container(self, obj: Any, tp: type, path: str) -> Any:
         sep = "." if path else ""
-        if tp is dict or tp is OrderedDict:
+        if tp is dict or tp is OrderedDict or tp is Counter:  # Counter: e.g. MultiStepLR's milestones
             items = [[self.encode(k, f"{path}[key]"), self.encode(v, f"{path}{sep}{k}")] for k, v in obj.items()]
-            return {"ordered_dict" if tp is OrderedDict else "dict": items}
+            return {_DICT_KINDS[tp]: items}
         if tp is list or tp is tuple or tp is Size:
             kind = {list: "list", tuple: "tuple", Size: "size"}[tp]
             return {kind: [self.encode(v, f"{path}{sep}{i}") for i, v in enumerate(obj)]}
@@ -148,8 +151,8 @@ class _Encoder:
             return {"ndarray": name}
         where = path or "the top level"
         raise TypeError(f"chainrule.save: cannot store an object of type {tp.__module__}.{tp.__qualname__} at {where}"
-                        ": only tensors, NumPy arrays, dicts/OrderedDicts, lists, tuples, int, float, bool, str, "
-                        "bytes, None and dtypes can be saved (no pickle, so nothing can run code when loaded)")
+                        ": only tensors, NumPy arrays, dicts/OrderedDicts/Counters, lists, tuples, int, float, bool, "
+                        "str, bytes, None and dtypes can be saved (no pickle, so nothing can run code when loaded)")
 
 
 def _header_and_chunks(obj: Any) -> tuple[bytes, list[np.ndarray]]:
@@ -383,10 +386,10 @@ class _Decoder:
             return self._numpy_scalar(node)
         if rest:
             raise self.fail(f"unexpected keys {list(node)}")
-        if kind in ("dict", "ordered_dict"):
+        if kind in ("dict", "ordered_dict", "counter"):
             if not isinstance(value, list) or not all(isinstance(p, list) and len(p) == 2 for p in value):
                 raise self.fail(f"{kind} items must be [key, value] pairs")
-            out = OrderedDict() if kind == "ordered_dict" else {}
+            out: dict[Any, Any] = OrderedDict() if kind == "ordered_dict" else Counter() if kind == "counter" else {}
             for k, v in value:
                 key, item = self.decode(k), self.decode(v)
                 try:

@@ -6,7 +6,7 @@ import io
 import json
 import os
 import pickle
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -80,7 +80,8 @@ def test_nested_structures_roundtrip_exactly():
         "od": OrderedDict([("z", 1), ("a", [shared, shared])]),
         "floats": [float("nan"), float("inf"), -float("inf"), -0.0, 1e-310, 0.1],
         "big": 2**70, "neg": -(2**63), True: "bool key", 2.5: "float key", None: "none key", (1, "a"): "tuple key",
-        "empty": ({}, [], (), OrderedDict()),
+        "empty": ({}, [], (), OrderedDict(), Counter()),
+        "milestones": Counter({30: 1, 80: 2}),
         "misc": (b"\x00\xff", cr.float16, cr.Size([2, 3]), np.float32(1.5), np.int64(-3), np.arange(3),
                  np.float64("nan"), np.bool_(True)),
         "": "empty-string key",
