@@ -812,6 +812,37 @@ def test_grad_result_does_not_alias_user_grad_outputs():
     assert v.tolist() == [1.0, 2.0]
 
 
+def test_grad_results_do_not_alias_each_other_or_grad_outputs():
+    a = cr.tensor([1.0, 2.0], requires_grad=True)
+    b = cr.tensor([3.0, 4.0], requires_grad=True)
+    v = cr.tensor([1.0, 1.0])
+    ga, gb = cr.autograd.grad(a + b, [a, b], grad_outputs=v)  # AddBackward passes v through to both
+    ga.add_(1)
+    assert gb.tolist() == [1.0, 1.0] and v.tolist() == [1.0, 1.0]
+    ga, gb = cr.autograd.grad((a + b).sum(), [a, b])
+    assert not np.shares_memory(ga.numpy(), gb.numpy())
+    (g,) = cr.autograd.grad(a, a, grad_outputs=v)  # the output is the input: the seed is the result
+    g.mul_(5)
+    assert v.tolist() == [1.0, 1.0]
+    h = a * 2
+    g1, g2 = cr.autograd.grad(h + 0.0, [h, h], grad_outputs=v)
+    g1.add_(1)
+    assert g2.tolist() == [1.0, 1.0] and v.tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("use_inputs", [False, True])
+def test_backward_create_graph_grads_do_not_alias(use_inputs):
+    a = cr.tensor([1.0, 2.0], requires_grad=True)
+    b = cr.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward(create_graph=True, inputs=[a, b] if use_inputs else None)
+    assert a.grad is not b.grad
+    assert not np.shares_memory(a.grad.detach().numpy(), b.grad.detach().numpy())
+    v = cr.ones(2)
+    c = cr.tensor([1.0, 2.0], requires_grad=True)
+    c.backward(v, create_graph=True)
+    assert c.grad is not v and not np.shares_memory(c.grad.detach().numpy(), v.numpy())
+
+
 def test_grad_does_not_alias_leaf_data():
     x = cr.tensor([1.0, 2.0], requires_grad=True)
     (x.sum()).backward()

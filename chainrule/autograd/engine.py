@@ -18,7 +18,8 @@ cost of this loop *is* the training time.
 from __future__ import annotations
 
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -184,6 +185,9 @@ def run_backward(
         return None
 
     assert inputs is not None
+    # Arrays already handed out: the caller's grad_outputs, and earlier results. A pass-through formula
+    # (add, or an output that is itself an input) gives several inputs one array, which must not alias.
+    taken = set() if create_graph else _caller_array_ids(grad_outputs, Tensor)
     result = []
     for i, t in enumerate(inputs):
         if t.grad_fn is None:
@@ -200,9 +204,21 @@ def run_backward(
             result.append(None)
             continue
         if not create_graph:
-            g = Tensor._wrap(_own(g))
+            g = np.array(g) if id(g) in taken else _own(g)
+            taken.add(id(g))
+            g = Tensor._wrap(g)
         result.append(g)
     return result
+
+
+def _caller_array_ids(grad_outputs: Sequence[Any] | None, Tensor: Any) -> set[int]:
+    ids = set()
+    for go in grad_outputs or ():
+        if isinstance(go, Tensor):
+            ids.add(id(go._data))
+        elif go is not None:
+            ids.add(id(go))
+    return ids
 
 
 def _array_pass(order: list[Node], grads: dict[Node, Any], leaf_grads: dict[int, list[Any]],
@@ -362,7 +378,11 @@ def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool) -> None:
                 g = r if create_graph else r._data
     prev = leaf._grad
     if create_graph:
-        leaf._grad = g if prev is None else prev + g
+        if prev is None:
+            # PyTorch stores a (differentiable) copy: ``g`` may be another leaf's grad or the caller's tensor
+            leaf._grad = g.clone() if g._rg else Tensor._wrap(np.array(g._data))
+        else:
+            leaf._grad = prev + g
     elif prev is None:
         leaf._grad = Tensor._wrap(np.array(g, copy=True) if _shared(g) else g)
     elif prev._rg:  # a grad with history is replaced out of place, like PyTorch
