@@ -50,6 +50,17 @@ def _raw(v: Any) -> np.ndarray:
     return v._data if isinstance(v, Tensor) else v
 
 
+def _on_graph(F: Any, grad: Any, x: Any) -> Any:
+    """Keep a piecewise-constant gradient attached to ``x`` (with derivative 0) in a create_graph pass.
+
+    PyTorch's backward nodes for relu-like functions read the input, so their gradient requires grad
+    and differentiating it again gives zeros instead of "does not require grad".
+    """
+    if F.is_tensor and not grad._rg and x._rg:
+        return F.where(np.zeros(grad._data.shape, dtype=bool), x, grad)
+    return grad
+
+
 def _floating(input: Tensor, kernel: str) -> np.ndarray:
     """The input's array; integer inputs raise like PyTorch's CPU kernels (no implicit float conversion)."""
     if not isinstance(input, Tensor):
@@ -92,7 +103,7 @@ class HardtanhBackward0(Node):
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         xa = _raw(x[0])
-        return (F.where((xa <= self.lo) | (xa >= self.hi), 0.0, g),)
+        return (_on_graph(F, F.where((xa <= self.lo) | (xa >= self.hi), 0.0, g), x[0]),)
 
 
 def _hardtanh(input: Tensor, lo: float, hi: float) -> Tensor:
@@ -125,7 +136,7 @@ class LeakyReluBackward0(Node):
     saves = SAVE_INPUTS
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
-        return (F.where(_raw(x[0]) > 0, g, g * self.slope),)
+        return (_on_graph(F, F.where(_raw(x[0]) > 0, g, g * self.slope), x[0]),)
 
 
 _LeakyReluBackward1 = _named(LeakyReluBackward0, "LeakyReluBackward1")
@@ -463,7 +474,7 @@ class SoftshrinkBackward0(Node):
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         xa = _raw(x[0])
-        return (F.where((xa >= -self.lambd) & (xa <= self.lambd), 0.0, g),)
+        return (_on_graph(F, F.where((xa >= -self.lambd) & (xa <= self.lambd), 0.0, g), x[0]),)
 
 
 class HardshrinkBackward0(SoftshrinkBackward0):
