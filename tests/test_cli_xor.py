@@ -35,8 +35,8 @@ def test_default_output_equals_the_numpy_program_for_the_same_seed():
 
 def test_default_config_is_the_seed():
     c = xa.XorConfig()
-    assert (c.epochs, c.lr, c.hidden, c.activation, c.loss, c.optimizer, c.init, c.reduction, c.dtype) == (
-        10000, 0.1, (3, 2), "sigmoid", "bce", "sgd", "randn", "sum", "float64")
+    assert (c.epochs, c.lr, c.hidden, c.activation, c.loss, c.optimizer, c.init, c.reduction, c.dtype, c.seed) == (
+        10000, 0.1, (3, 2), "sigmoid", "bce", "sgd", "randn", "sum", "float64", 1)
     assert main.__module__ == "chainrule.cli"
 
 

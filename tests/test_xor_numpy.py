@@ -120,3 +120,10 @@ def test_runs_as_a_module():
     assert lines[10] == "Predictions:"
     assert [s.split(" -> ")[0] for s in lines[11:]] == ["[0, 0]", "[0, 1]", "[1, 0]", "[1, 1]"]
     assert [s.endswith(f"(target {t})") for s, t in zip(lines[11:], "0110")] == [True] * 4
+
+
+def test_the_default_start_solves_xor_in_the_seeds_10000_epochs():
+    params = xn.init_params()
+    losses = xn.train(params, print_every=0)
+    assert np.array_equal(xn.predict(params).ravel() > 0.5, xn.Y.ravel() > 0.5)
+    assert losses[-1] < 0.01
