@@ -599,3 +599,101 @@ def test_import_chainrule_as_torch_exposes_nn() -> None:
     import chainrule
 
     assert chainrule.nn is cnn and chainrule.nn.functional is cnn.functional
+
+
+# --------------------------------------------------------------------------------------------
+# LayerNorm, BatchNorm, Embedding (composites: gradients come from the ops)
+
+
+def _compare_module(mc: Any, mt: Any, x: np.ndarray, steps: int = 1) -> None:
+    """Same forward, input gradient and parameter gradients (and buffers after ``steps`` calls)."""
+    torch = require_torch()
+    assert repr(mc) == repr(mt)
+    copy_weights(mc, mt)
+    for step in range(steps):
+        xs = x + step
+        xc, xt = cr.tensor(xs, requires_grad=True), torch.tensor(xs, requires_grad=True)
+        yc, yt = mc(xc), mt(xt)
+        assert_close(yc, yt)
+        w = np.cos(np.arange(yt.numel())).reshape(tuple(yt.shape))
+        (yc * cr.tensor(w)).sum().backward()
+        (yt * torch.from_numpy(w)).sum().backward()
+        assert_close(xc.grad, xt.grad)
+    grads_t = dict(mt.named_parameters())
+    for name, p in mc.named_parameters():
+        assert_close(p.grad, grads_t[name].grad, msg=name)
+    sd_t = mt.state_dict()
+    for name, b in mc.state_dict().items():
+        assert_close(b, sd_t[name], msg=name)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"elementwise_affine": False}, {"bias": False}])
+def test_layer_norm_matches_torch(kwargs: dict[str, Any]) -> None:
+    torch = require_torch()
+    x = np.random.default_rng(6).standard_normal((3, 2, 4)) * 2 + 1
+    for shape in (4, (2, 4)):
+        mc = cnn.LayerNorm(shape, dtype=cr.float64, **kwargs)
+        mt = torch.nn.LayerNorm(shape, dtype=torch.float64, **kwargs)
+        if mc.weight is not None:
+            with cr.no_grad():
+                mc.weight.uniform_(0.5, 1.5)
+        _compare_module(mc, mt, x)
+    with pytest.raises(RuntimeError) as err_t:
+        torch.nn.LayerNorm(4)(torch.ones(2, 3))
+    with pytest.raises(RuntimeError) as err_c:
+        cnn.LayerNorm(4)(cr.ones(2, 3))
+    assert str(err_c.value) == str(err_t.value)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"momentum": None}, {"affine": False}, {"bias": False},
+                                    {"track_running_stats": False}])
+def test_batch_norm_train_and_eval_match_torch(kwargs: dict[str, Any]) -> None:
+    torch = require_torch()
+    x = np.random.default_rng(7).standard_normal((5, 3, 2)) * 3 + 2
+    for cls, data in (("BatchNorm1d", x), ("BatchNorm1d", x[:, :, 0]), ("BatchNorm2d", x.reshape(5, 3, 2, 1))):
+        mc = getattr(cnn, cls)(3, dtype=cr.float64, **kwargs)
+        mt = getattr(torch.nn, cls)(3, dtype=torch.float64, **kwargs)
+        _compare_module(mc, mt, data, steps=3)  # running stats after three training batches
+        mc.eval()
+        mt.eval()
+        assert_close(mc(cr.tensor(data)), mt(torch.from_numpy(data)).detach())
+
+
+def test_batch_norm_errors_match_torch() -> None:
+    torch = require_torch()
+    cases = [("BatchNorm1d", (1, 3)), ("BatchNorm1d", (2, 3, 4, 5)), ("BatchNorm2d", (2, 3, 4)),
+             ("BatchNorm1d", (2, 4))]
+    for cls, shape in cases:
+        with pytest.raises((ValueError, RuntimeError)) as err_t:
+            getattr(torch.nn, cls)(3)(torch.ones(shape))
+        with pytest.raises(err_t.type) as err_c:
+            getattr(cnn, cls)(3)(cr.ones(*shape))
+        assert str(err_c.value) == str(err_t.value)
+
+
+def test_embedding_matches_torch_including_padding_and_max_norm() -> None:
+    torch = require_torch()
+    idx = np.array([[1, 0, 4], [4, 4, 2]])
+    for kwargs in ({}, {"padding_idx": 4}, {"padding_idx": -1}, {"max_norm": 1.0}):
+        mc = cnn.Embedding(5, 3, dtype=cr.float64, **kwargs)
+        mt = torch.nn.Embedding(5, 3, dtype=torch.float64, **kwargs)
+        assert repr(mc) == repr(mt)
+        with cr.no_grad():
+            mc.weight.mul_(2.0)  # non-zero padding row and rows above max_norm
+        copy_weights(mc, mt)
+        yc, yt = mc(cr.tensor(idx)), mt(torch.from_numpy(idx))
+        assert_close(yc, yt)
+        assert_close(mc.weight.detach(), mt.weight.detach())  # max_norm renormalises in place
+        w = np.sin(np.arange(yt.numel())).reshape(tuple(yt.shape))
+        (yc * cr.tensor(w)).sum().backward()
+        (yt * torch.from_numpy(w)).sum().backward()
+        assert_close(mc.weight.grad, mt.weight.grad)
+    pre = cr.tensor([[1.0, 2.0], [3.0, 4.0]])
+    emb = cnn.Embedding.from_pretrained(pre)
+    assert not emb.weight.requires_grad and emb(cr.tensor([1])).tolist() == [[3.0, 4.0]]
+    for bad in (np.array([5]), np.array([1.0])):
+        with pytest.raises((IndexError, RuntimeError)) as err_t:
+            torch.nn.Embedding(5, 3)(torch.from_numpy(bad))
+        with pytest.raises(err_t.type) as err_c:
+            cnn.Embedding(5, 3)(cr.tensor(bad))
+        assert str(err_c.value) == str(err_t.value)

@@ -48,6 +48,8 @@ from .loss import (
     SoftMarginLoss,
 )
 from .module import Module
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .sparse import Embedding
 
 __all__ = [
     "Module", "Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Sequential", "ModuleList", "ModuleDict",
@@ -56,5 +58,5 @@ __all__ = [
     "PReLU", "Softmax", "Softmin", "LogSoftmax", "GLU", "Threshold",
     "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
     "KLDivLoss", "PoissonNLLLoss", "SoftMarginLoss", "MarginRankingLoss", "HingeEmbeddingLoss",
-    "CosineEmbeddingLoss",
+    "CosineEmbeddingLoss", "LayerNorm", "BatchNorm1d", "BatchNorm2d", "Embedding",
 ]
