@@ -104,6 +104,8 @@ def _bind() -> None:
     T.squeeze_ = lambda self, dim=None: _adopt(self, shape.squeeze(self.detach(), dim))
     T.unsqueeze_ = lambda self, dim: _adopt(self, shape.unsqueeze(self.detach(), dim))
     T.size = Tensor.size
+    T.T = property(lambda self: shape.permute(self, tuple(reversed(range(self._data.ndim)))))
+    T.mT = property(lambda self: shape.transpose(self, -2, -1))
 
 
 def _adopt(self: Tensor, other: Tensor) -> Tensor:

@@ -126,9 +126,18 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter))
 
 
+# ---- chainrule lab ----
+
+def add_lab_parser(sub: argparse._SubParsersAction) -> None:
+    from .labs import cli as lab_cli
+
+    p = lab_cli.add_parser(sub)
+    p.set_defaults(run=lambda args, parser: lab_cli.main(args), command_parser=p)
+
+
 # ---- entry point ----
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_xor_parser, add_train_parser]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_xor_parser, add_train_parser, add_lab_parser]
 
 
 def build_parser() -> argparse.ArgumentParser:
