@@ -63,6 +63,8 @@ class ArrayNS:
     erf = staticmethod(_special.erf)
     sin = staticmethod(np.sin)
     cos = staticmethod(np.cos)
+    sinh = staticmethod(np.sinh)
+    cosh = staticmethod(np.cosh)
     sign = staticmethod(np.sign)
     abs = staticmethod(np.abs)
     where = staticmethod(np.where)

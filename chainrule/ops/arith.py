@@ -91,6 +91,17 @@ class DivBackward0(Node):
         return ga, -ga * a / b
 
 
+class DivBackward2(Node):
+    """z = round(a / b) (rounding_mode 'floor' or 'trunc').   ∂z/∂a = ∂z/∂b = 0 (a step function), as PyTorch."""
+
+    __slots__ = ()
+    name = "DivBackward2"
+
+    def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, Any]:
+        zero = g * 0
+        return zero, zero
+
+
 def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     """a + α·b, elementwise with broadcasting."""
     if alpha != 1:
@@ -117,11 +128,20 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
             "Subtraction, the `-` operator, with two bool tensors is not supported. "
             "Use the `^` or `logical_xor()` operator instead."
         )
+    if _is_bool(input) or _is_bool(other):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. "
+            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
     try:
         r = A - B
     except ValueError:
         raise _broadcast_error("sub", A, B) from None
     return _finish(SubBackward0, r, a, b)
+
+
+def _is_bool(x: Any) -> bool:
+    return x.__class__ is bool or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
 
 
 def rsub(self: Tensor, other: Any) -> Tensor:
@@ -147,10 +167,12 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     a, b, A, B = _pair(input, other)
     if rounding_mode is not None:
         if rounding_mode not in ("floor", "trunc"):
-            raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+            raise ValueError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                             f"'{rounding_mode}'")
         with np.errstate(divide="ignore", invalid="ignore"):
             q = np.floor_divide(A, B) if rounding_mode == "floor" else np.trunc(A / B).astype(A.dtype)
-        return wrap(np.asarray(q))
+        # PyTorch records DivBackward2 (zero gradients) so the result still requires grad
+        return _finish(DivBackward2, np.asarray(q), a, b)
     if A.dtype.kind != "f":
         A = A.astype(_default[0].np)
         B = B.astype(_default[0].np)
@@ -167,14 +189,31 @@ def rdiv(self: Tensor, other: Any) -> Tensor:
 
 
 def floor_divide(input: Any, other: Any) -> Tensor:
-    return div(input, other, rounding_mode="floor")
+    """⌊a / b⌋; not differentiable (PyTorch has no derivative for floor_divide)."""
+    a, b, A, B = _pair(input, other)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return wrap(np.asarray(np.floor_divide(A, B)))
+
+
+class RemainderBackward1(Node):
+    """z = a − b·⌊a/b⌋.   ∂z/∂a = 1,   ∂z/∂b = −⌊a/b⌋."""
+
+    __slots__ = ()
+    name = "RemainderBackward1"
+    saves = SAVE_INPUTS
+
+    def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, Any]:
+        a, b = (x[0]._data, x[1]._data) if F.is_tensor else x
+        q = np.floor_divide(a, b)  # a step function of the inputs: a constant under create_graph
+        return g, -g * F.const(q, g)
 
 
 def remainder(input: Any, other: Any) -> Tensor:
-    """Python-style modulus (sign of the divisor); not differentiable here."""
+    """Python-style modulus (sign of the divisor)."""
     a, b, A, B = _pair(input, other)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return wrap(np.asarray(np.mod(A, B)))
+        r = np.asarray(np.mod(A, B))
+    return _finish(RemainderBackward1, r, a, b)
 
 
 class NegBackward0(Node):
@@ -229,7 +268,8 @@ class PowBackward1(Node):
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, Any]:
         a, b = x
-        ga = g * (b * a ** (b - 1))
+        # d(a⁰)/da = 0, even at a = 0 where b·aᵇ⁻¹ would be 0·∞
+        ga = F.where(b == 0, g * 0, g * (b * a ** (b - 1)))
         # PyTorch masks the exponent gradient where base == 0 and exponent >= 0
         masked = (a == 0) & (b >= 0)
         gb = F.where(masked, g * 0, g * (y * F.log(F.where(masked, 1.0, a))))
@@ -259,8 +299,10 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
         A = input._data
         if A.dtype.kind != "f" and isinstance(p, float):
             A = A.astype(_default[0].np)
-        if A.dtype.kind in "iu" and isinstance(p, int) and p < 0:
+        if A.dtype.kind in "iub" and isinstance(p, int) and p < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if A.dtype.kind == "b" and p.__class__ is int:
+            A = A.astype(np.int64)  # bool ** int is int64 in PyTorch
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             r = np.power(A, p) if A.dtype.kind == "f" else np.power(A, p).astype(A.dtype)
         t = wrap(r if type(r) is _ndarray else np.asarray(r, dtype=A.dtype))
@@ -276,8 +318,13 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
         b, B = exponent, exponent._data
         if B.dtype.kind != "f" and isinstance(c, float):
             B = B.astype(_default[0].np)
+        if B.dtype.kind == "b" and c.__class__ is bool:
+            raise NotImplementedError('"pow" not implemented for \'Bool\'')
+        if B.dtype.kind == "b" and c.__class__ is int:
+            B = B.astype(np.int64)  # int ** bool is int64 in PyTorch
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            r = np.power(np.asarray(c, dtype=B.dtype), B)
+            C = np.asarray(c, dtype=B.dtype)
+            r = _int_power(C, B) if B.dtype.kind in "iu" else np.power(C, B)
         t = wrap(np.asarray(r))
         if GRAD_ENABLED[0] and b._rg:
             node = PowBackward2.__new__(PowBackward2)
@@ -285,11 +332,21 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
             record(node, t, (None, b))
         return t
     a, b, A, B = _pair(input, exponent)
-    if A.dtype.kind in "iu" and (B < 0).any():
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if A.dtype.kind == "b":
+        raise NotImplementedError('"pow" not implemented for \'Bool\'')
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        r = np.power(A, B)
+        r = _int_power(A, B) if A.dtype.kind in "iu" else np.power(A, B)
     return _finish(PowBackward1, r, a, b)
+
+
+def _int_power(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Integer aᵇ; a negative exponent truncates toward 0 as PyTorch does (1, ±1 for a = ±1, else 0)."""
+    neg = B < 0
+    if not neg.any():
+        return np.power(A, B)
+    r = np.power(A, np.where(neg, 0, B))
+    inverse = np.where(A == 1, 1, np.where(A == -1, np.where(B % 2 == 0, 1, -1), 0))
+    return np.where(neg, inverse, r).astype(r.dtype)
 
 
 def rpow(self: Tensor, other: Any) -> Tensor:
@@ -310,7 +367,7 @@ class MaximumBackward0(Node):
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, Any]:
         a, b = x
-        return _split(F, g, a > b, a == b)
+        return _split(F, g, a < b, a > b, a == b)
 
 
 class MinimumBackward0(Node):
@@ -322,15 +379,15 @@ class MinimumBackward0(Node):
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, Any]:
         a, b = x
-        return _split(F, g, a < b, a == b)
+        return _split(F, g, a > b, a < b, a == b)
 
 
-def _split(F: Any, g: Any, wins: Any, ties: Any) -> tuple[Any, Any]:
-    half = g * 0.5
+def _split(F: Any, g: Any, a_loses: Any, b_loses: Any, ties: Any) -> tuple[Any, Any]:
+    # PyTorch's rule: g (g/2 on ties) masked to 0 where that side loses; a NaN pair loses nowhere, so
+    # both sides get the full gradient there
+    share = F.where(ties, g * 0.5, g)
     zero = g * 0
-    ga = F.where(wins, g, F.where(ties, half, zero))
-    gb = F.where(wins, zero, F.where(ties, half, g))
-    return ga, gb
+    return F.where(a_loses, zero, share), F.where(b_loses, zero, share)
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:

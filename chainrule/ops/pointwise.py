@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from .._dtype import _default
-from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT
 from .._errstate import quiet as _quiet
+from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT
 from ._util import GRAD_ENABLED, Node, Tensor, record, wrap
 
 _ndarray = np.ndarray
@@ -29,6 +29,9 @@ _q_log10 = _quiet(np.log10)
 _q_log1p = _quiet(np.log1p)
 _q_log2 = _quiet(np.log2)
 _q_sinh = _quiet(np.sinh)
+_q_sin = _quiet(np.sin)  # sin(±inf) = nan, silently
+_q_cos = _quiet(np.cos)
+_q_tan = _quiet(np.tan)
 _q_sqrt = _quiet(np.sqrt)
 _q_rsqrt = _quiet(lambda a: 1 / np.sqrt(a))
 _q_reciprocal = _quiet(lambda a: 1 / a)
@@ -160,7 +163,7 @@ class AbsBackward0(Node):
     saves = SAVE_INPUTS
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
-        return (g * F.sign(x[0]),)
+        return (g * (F.sign(x[0]) if F.is_tensor else _sign(x[0])),)  # sign(NaN) = 0, as PyTorch
 
 
 class SignBackward0(Node):
@@ -369,22 +372,28 @@ def abs(input: Tensor) -> Tensor:  # noqa: A001
 
 def sign(input: Tensor) -> Tensor:
     """sign(x) ∈ {−1, 0, 1} (integers stay integers); derivative 0."""
-    return _unary(SignBackward0, np.sign, input, keep_int=True)
+    return _unary(SignBackward0, _sign, input, keep_int=True)
+
+
+def _sign(A: np.ndarray) -> np.ndarray:
+    """np.sign, but sign(NaN) = 0 as in PyTorch."""
+    r = np.sign(A)
+    return np.where(A == A, r, 0) if A.dtype.kind == "f" else r
 
 
 def sin(input: Tensor) -> Tensor:
     """sin x; derivative cos x."""
-    return _unary(SinBackward0, np.sin, input)
+    return _unary(SinBackward0, _q_sin, input)
 
 
 def cos(input: Tensor) -> Tensor:
     """cos x; derivative −sin x."""
-    return _unary(CosBackward0, np.cos, input)
+    return _unary(CosBackward0, _q_cos, input)
 
 
 def tan(input: Tensor) -> Tensor:
     """tan x; derivative 1 + tan² x."""
-    return _unary(TanBackward0, np.tan, input)
+    return _unary(TanBackward0, _q_tan, input)
 
 
 def atan(input: Tensor) -> Tensor:

@@ -7,6 +7,7 @@ gradient evenly, while ``max(dim)`` routes it to the returned index, as PyTorch.
 
 from __future__ import annotations
 
+import builtins
 from collections import namedtuple
 from typing import Any
 
@@ -14,6 +15,7 @@ import numpy as np
 
 from .._dtype import _default, as_dtype
 from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT
+from ..autograd.namespace import ARRAY
 from ._util import GRAD_ENABLED, Node, Tensor, norm_dims, record, to_array, wrap, wrap_dim
 
 _ndarray = np.ndarray
@@ -118,7 +120,8 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
         out = A.sum(axis=dims, keepdims=keepdim) / A.dtype.type(n) if n else np.full(
             _out_shape(A.shape, dims, keepdim), np.nan, dtype=A.dtype)
     cls = MeanBackward0 if dim is None else MeanBackward1
-    return _reduce_node(cls, np.asarray(out, dtype=A.dtype), input, dims, keepdim, n=n if n > 1 else 1)  # the builtin max is shadowed here
+    # n if n > 1 else 1: the builtin max is shadowed in this module
+    return _reduce_node(cls, np.asarray(out, dtype=A.dtype), input, dims, keepdim, n=n if n > 1 else 1)
 
 
 def _out_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None, keepdim: bool) -> tuple[int, ...]:
@@ -142,9 +145,12 @@ class VarBackward0(Node):
     saves = SAVE_INPUTS
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
+        if 0 in self.shape:  # an empty input has an empty gradient (and no mean to centre on)
+            return (_expand_back(F, g, self.shape, self.dims, self.keepdim),)
         a = x[0]
         centred = a - F.mean(a, axis=self.dims, keepdims=True)
-        return (_expand_back(F, g, self.shape, self.dims, self.keepdim) * centred * (2.0 / self.denom),)
+        scale = np.float64(2.0) / self.denom  # inf when no degrees of freedom are left, as PyTorch
+        return (_expand_back(F, g, self.shape, self.dims, self.keepdim) * centred * scale,)
 
 
 class StdBackward0(Node):
@@ -155,9 +161,14 @@ class StdBackward0(Node):
     saves = SAVE_INPUTS | SAVE_OUTPUT
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
+        if 0 in self.shape:  # an empty input has an empty gradient (and no mean to centre on)
+            return (_expand_back(F, g, self.shape, self.dims, self.keepdim),)
         a = x[0]
         centred = a - F.mean(a, axis=self.dims, keepdims=True)
-        scale = _expand_back(F, g / (y * self.denom), self.shape, self.dims, self.keepdim)
+        # PyTorch masks the gradient to 0 where s = 0 (a constant slice), instead of 0/0
+        zero = (y._data if F.is_tensor else y) == 0
+        scale = _expand_back(F, F.where(zero, g * 0, g / (y * self.denom + F.const(zero, y))), self.shape,
+                             self.dims, self.keepdim)
         return (scale * centred,)
 
 
@@ -185,10 +196,12 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     c = _correction(unbiased, correction)
     n = _count(A.shape, dims)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.asarray(np.var(A, axis=dims, keepdims=keepdim, ddof=0) * (n / (n - c)) if n - c > 0 else
-                         np.full(_out_shape(A.shape, dims, keepdim), np.inf if n else np.nan, dtype=A.dtype),
-                         dtype=A.dtype)
-    return _reduce_node(VarBackward0, out, input, dims, keepdim, denom=(n - c))
+        if n - c > 0:
+            out = np.asarray(np.var(A, axis=dims, keepdims=keepdim, ddof=0) * (n / (n - c)), dtype=A.dtype)
+        else:  # no degrees of freedom left: Σ(x − x̄)²/0, so inf, or nan for a constant (or empty) slice
+            centred = A - A.mean(axis=dims, keepdims=True) if n else A
+            out = np.asarray(np.sum(centred * centred, axis=dims, keepdims=keepdim) / 0.0, dtype=A.dtype)
+    return _reduce_node(VarBackward0, out, input, dims, keepdim, denom=builtins.max(n - c, 0))
 
 
 def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
@@ -231,14 +244,38 @@ class ProdBackward0(Node):
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         a = x[0]
         ge = _expand_back(F, g, self.shape, self.dims, self.keepdim)
-        if F.is_tensor:  # differentiable form (y / x); exact unless x has zeros
+        if F.is_tensor:
+            if (a._data == 0).any():  # y / x would be 0/0: exclusive products, differentiably
+                return (ge * _prod_others_tensor(a, self.dims),)
             return (ge * _expand_back(F, y, self.shape, self.dims, self.keepdim) / a,)
         return (ge * _prod_others(a, self.dims),)
+
+
+def _prod_others_tensor(a: Tensor, dims: tuple[int, ...] | None) -> Tensor:
+    """Π_{j≠i} a_j as a recorded computation: prod over the last axis of a with its diagonal set to 1.
+
+    O(n²) in the reduced size, so only used under create_graph when the input has zeros.
+    """
+    from .selection import where
+    from .shape import permute, reshape, unsqueeze
+
+    shape = a._data.shape
+    dims = tuple(range(len(shape))) if dims is None else dims
+    keep = [d for d in range(len(shape)) if d not in dims]
+    order = keep + list(dims)
+    moved = reshape(permute(a, order), tuple(shape[d] for d in keep) + (-1,))
+    n = moved._data.shape[-1]
+    eye = Tensor._wrap(np.eye(n, dtype=bool))
+    others = prod(where(eye, Tensor._wrap(np.ones((), dtype=a._data.dtype)), unsqueeze(moved, -2)), -1)
+    others = reshape(others, tuple(shape[d] for d in order))
+    return permute(others, tuple(int(i) for i in np.argsort(order)))
 
 
 def _prod_others(a: np.ndarray, dims: tuple[int, ...] | None) -> np.ndarray:
     """Π_{j≠i} a_j along the reduced dims, via prefix and suffix cumulative products."""
     shape = a.shape
+    if not a.size:
+        return np.zeros_like(a)
     dims = tuple(range(a.ndim)) if dims is None else dims
     keep = [d for d in range(a.ndim) if d not in dims]
     moved = np.transpose(a, keep + list(dims)).reshape(tuple(shape[d] for d in keep) + (-1,))
@@ -269,9 +306,12 @@ class MaxBackward1(Node):
     saves = SAVE_INPUTS | SAVE_OUTPUT
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
-        a = x[0]
-        yb = _expand_back(F, y, self.shape, self.dims, self.keepdim)
-        mask = F.astype(a == yb, a.dtype) if not F.is_tensor else (a == yb).to(a.dtype)
+        a = x[0]._data if F.is_tensor else x[0]
+        yb = _expand_back(ARRAY, y._data if F.is_tensor else y, self.shape, self.dims, self.keepdim)
+        hit = a == yb
+        if a.dtype.kind == "f":  # a NaN maximum: the gradient goes to the NaNs, as PyTorch
+            hit |= (a != a) & (yb != yb)
+        mask = F.const(hit, g)
         count = F.sum(mask, axis=self.dims, keepdims=True)
         return (_expand_back(F, g, self.shape, self.dims, self.keepdim) * mask / count,)
 
@@ -298,6 +338,8 @@ class MaxBackward0(Node):
     name = "MaxBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
+        if not self.shape:  # max of a 0-d tensor over dim 0 is the tensor itself
+            return (g,)
         d = self.dims[0]
         idx = self.index if self.keepdim else np.expand_dims(self.index, d)
         gk = g if self.keepdim else F.expand_dims(g, d)
@@ -499,12 +541,14 @@ def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
 class CumsumBackward0(Node):
     """yᵢ = Σ_{j≤i} xⱼ.   ∂L/∂xⱼ = Σ_{i≥j} gᵢ (a reversed cumulative sum)."""
 
-    __slots__ = ("dim",)
+    __slots__ = ("dim", "ndim")
     name = "CumsumBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         from .shape import flip
 
+        if not self.ndim:
+            return (g,)
         if F.is_tensor:
             return (flip(cumsum(flip(g, [self.dim]), self.dim), [self.dim]),)
         return (np.flip(np.cumsum(np.flip(g, self.dim), axis=self.dim), self.dim),)
@@ -523,5 +567,6 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     if GRAD_ENABLED[0] and input._rg:
         node = CumsumBackward0.__new__(CumsumBackward0)
         node.dim = d
+        node.ndim = A.ndim
         record(node, t, (input,))
     return t

@@ -7,7 +7,8 @@ counter, so an in-place change through either is seen by autograd.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -492,10 +493,15 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     if I.dtype != np.int64:
         raise RuntimeError("gather(): Expected dtype int64 for index")
     d = wrap_dim(dim, A.ndim)
-    if I.ndim != A.ndim and A.ndim:
+    if not A.ndim:  # a 0-d input behaves as one element along dim 0
+        return reshape(gather(reshape(input, (1,)), 0, reshape(index, (-1,))), I.shape)
+    if I.ndim != A.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
-    if I.size and ((I < -A.shape[d]) | (I >= A.shape[d])).any():
-        raise RuntimeError(f"index {int(I.max())} is out of bounds for dimension {d} with size {A.shape[d]}")
+    if I.size:
+        bad = (I < 0) | (I >= A.shape[d])  # gather takes no negative indices, unlike indexing
+        if bad.any():
+            raise RuntimeError(f"index {int(I[bad].flat[0])} is out of bounds for dimension {d} with size "
+                               f"{A.shape[d]}")
     out = _take_along(A, I, d)
     t = wrap(out)
     if GRAD_ENABLED[0] and input._rg:
