@@ -14,6 +14,7 @@ weights, bit for bit, as one that was never interrupted.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -22,6 +23,12 @@ from typing import Any
 
 import numpy as np
 
+import chainrule as cr
+
+from .. import datasets, nn, optim
+from ..nn import functional as F
+from ..optim import lr_scheduler
+from ..utils.data import DataLoader, TensorDataset, random_split
 from .options import fraction, layer_sizes, non_negative_int, positive_float, positive_int
 from .xor import activations
 
@@ -80,8 +87,6 @@ class Data:
 
 def load_data(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Data:
     """The dataset the options name; a bad file or column is a usage error naming the option."""
-    from .. import datasets
-
     if args.csv is not None:
         if args.target is None:
             parser.error("argument --csv: needs --target COL, the column holding the class")
@@ -118,8 +123,6 @@ def load_data(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Data
 
 def activation_module(name: str) -> Any:
     """The nn module class of a catalogue activation: ``leaky_relu`` -> ``nn.LeakyReLU``."""
-    from .. import nn
-
     wanted = name.replace("_", "")
     for attr in dir(nn):
         if attr.lower() == wanted and isinstance(getattr(nn, attr), type):
@@ -129,8 +132,6 @@ def activation_module(name: str) -> Any:
 
 def build_model(inputs: int, hidden: Sequence[int], classes: int, activation: str) -> Any:
     """``Linear → act → … → Linear`` (the logits; CrossEntropyLoss applies the softmax)."""
-    from .. import nn
-
     act = activation_module(activation)
     layers: list[Any] = []
     sizes = [inputs, *hidden]
@@ -141,8 +142,6 @@ def build_model(inputs: int, hidden: Sequence[int], classes: int, activation: st
 
 
 def build_optimizer(name: str, params: Any, lr: float) -> Any:
-    from .. import optim
-
     if name == "momentum":
         return optim.SGD(params, lr=lr, momentum=0.9)
     cls = {"sgd": optim.SGD, "adam": optim.Adam, "adamw": optim.AdamW, "rmsprop": optim.RMSprop,
@@ -152,8 +151,6 @@ def build_optimizer(name: str, params: Any, lr: float) -> Any:
 
 def build_scheduler(name: str, optimizer: Any, epochs: int) -> Any:
     """Stepped once per epoch."""
-    from ..optim import lr_scheduler
-
     if name == "step":
         return lr_scheduler.StepLR(optimizer, step_size=max(1, epochs // 3), gamma=0.5)
     if name == "cosine":
@@ -185,10 +182,6 @@ class Metrics:
 
 def evaluate(model: Any, X: Any, y: Any) -> Metrics:
     """Mean cross-entropy and accuracy of the whole set, without recording a graph."""
-    import chainrule as cr
-
-    from ..nn import functional as F
-
     if len(y) == 0:
         return Metrics(float("nan"), float("nan"))
     with cr.no_grad():
@@ -206,11 +199,6 @@ def _config_of(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    import chainrule as cr
-
-    from .. import nn
-    from ..utils.data import DataLoader, TensorDataset, random_split
-
     if args.resume and not args.checkpoint:
         parser.error("argument --resume: needs --checkpoint FILE")
     data = load_data(args, parser)
@@ -301,10 +289,6 @@ def format_table(rows: Sequence[tuple[str, Metrics]]) -> str:
 
 def _save_checkpoint(args: argparse.Namespace, epoch: int, model: Any, optimizer: Any, scheduler: Any,
                      shuffle: Any) -> None:
-    import json
-
-    import chainrule as cr
-
     cr.save({"version": CHECKPOINT_VERSION, "epoch": epoch, "config": json.dumps(_config_of(args)),
              "model": model.state_dict(), "optimizer": optimizer.state_dict(),
              "scheduler": None if scheduler is None else scheduler.state_dict(),
@@ -314,10 +298,6 @@ def _save_checkpoint(args: argparse.Namespace, epoch: int, model: Any, optimizer
 def _restore(args: argparse.Namespace, parser: argparse.ArgumentParser, model: Any, optimizer: Any,
              scheduler: Any, shuffle: Any) -> int:
     """Load ``--checkpoint`` into the run; returns the number of epochs already done (0 if there is none)."""
-    import json
-
-    import chainrule as cr
-
     if not os.path.exists(args.checkpoint):
         print(f"no checkpoint at {args.checkpoint} yet: starting from epoch 1", flush=True)
         return 0

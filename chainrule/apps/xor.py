@@ -22,7 +22,12 @@ from typing import Any
 
 import numpy as np
 
+import chainrule as cr
+
+from .. import optim
 from ..examples import xor_numpy
+from ..nn import functional as F
+from ..ops.catalogue import CATALOGUE
 
 INITS = ("randn", "pytorch", "xavier", "kaiming")
 LOSSES = ("bce", "mse")
@@ -38,10 +43,6 @@ _CORE_ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
 def activations() -> list[str]:
     """Names usable as ``activation``: the elementwise entries of the derivative catalogue."""
-    from .. import nn  # noqa: F401  (importing nn.functional fills the catalogue)
-    from ..nn import functional as F
-    from ..ops.catalogue import CATALOGUE
-
     names = {n for n, e in CATALOGUE.items() if e.family == "activation" and n not in _NOT_ELEMENTWISE}
     return sorted(n for n in names.union(_CORE_ACTIVATIONS) if hasattr(F, n))
 
@@ -103,10 +104,6 @@ class XorNet:
     """The network as chainrule leaf tensors; ``loss()`` builds the graph for one full-batch pass."""
 
     def __init__(self, config: XorConfig, weights: Sequence[np.ndarray] | None = None) -> None:
-        import chainrule as cr
-
-        from ..nn import functional as F
-
         self.config = config
         dtype = getattr(cr, config.dtype)
         self.params = [cr.tensor(w, requires_grad=True)
@@ -117,8 +114,6 @@ class XorNet:
         self.loss_fn = _loss_function(config.loss)
 
     def forward(self, x: Any) -> Any:
-        import chainrule as cr
-
         p = self.params
         h = x
         for i in range(0, len(p) - 2, 2):
@@ -133,8 +128,6 @@ class XorNet:
 
 def _loss_function(name: str) -> Callable[..., Any]:
     """``F.binary_cross_entropy`` on the sigmoid output (``nn.BCELoss``) or ``F.mse_loss``."""
-    from ..nn import functional as F
-
     if name == "bce":
         return F.binary_cross_entropy
     if name == "mse":
@@ -144,8 +137,6 @@ def _loss_function(name: str) -> Callable[..., Any]:
 
 def make_optimizer(name: str, params: list, lr: float) -> Any:
     """``sgd``: plain gradient descent; ``momentum``: SGD with momentum 0.9; ``adam``: Adam (PyTorch's defaults)."""
-    from .. import optim
-
     if name == "sgd":
         return optim.SGD(params, lr=lr)
     if name == "momentum":
@@ -165,8 +156,6 @@ def run_xor(config: XorConfig, log: Callable[[int, float], object] | None = None
 
     ``on_step(epoch, net)`` runs after backward and before the update (``--check`` compares gradients there).
     """
-    import chainrule as cr
-
     net = XorNet(config)
     opt = make_optimizer(config.optimizer, net.params, config.lr)
     y = xor_numpy.Y
