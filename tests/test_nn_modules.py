@@ -697,3 +697,46 @@ def test_embedding_matches_torch_including_padding_and_max_norm() -> None:
         with pytest.raises(err_t.type) as err_c:
             cnn.Embedding(5, 3)(cr.tensor(bad))
         assert str(err_c.value) == str(err_t.value)
+
+
+def test_parameter_list_and_dict_match_torch() -> None:
+    torch = require_torch()
+    pc = cnn.ParameterList([cnn.Parameter(cr.ones(2, 3)), cnn.Parameter(cr.ones(2, dtype=cr.float64)), cr.ones(3)])
+    pt = torch.nn.ParameterList([torch.nn.Parameter(torch.ones(2, 3)),
+                                 torch.nn.Parameter(torch.ones(2, dtype=torch.float64)), torch.ones(3)])
+    assert repr(cnn.Sequential(pc)) == repr(torch.nn.Sequential(pt))
+    assert [n for n, _ in pc.named_parameters()] == ["0", "1", "2"] and isinstance(pc[2], cnn.Parameter)
+    assert len(pc) == 3 and pc[-1] is pc[2] and len(pc[1:]) == 2
+    dc = cnn.ParameterDict({"b": cnn.Parameter(cr.ones(2)), "a": cr.zeros(1, 2)})
+    dt = torch.nn.ParameterDict({"b": torch.nn.Parameter(torch.ones(2)), "a": torch.zeros(1, 2)})
+    assert repr(dc) == repr(dt)
+    assert list(dc) == ["a", "b"] and list(dc.state_dict()) == list(dt.state_dict())
+    assert dc.pop("b") is not None and "b" not in dc and len(dc) == 1
+
+
+def test_training_trajectory_matches_torch() -> None:
+    """Module + loss + optimizer together: 30 SGD-momentum steps on an MLP give PyTorch's losses and weights."""
+    torch = require_torch()
+
+    def build(lib: Any) -> Any:
+        nn = lib.nn
+        return nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 1))
+
+    mc, mt = build(cr), build(torch)
+    copy_weights(mc, mt)
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+    y = np.array([[0], [1], [1], [0]], np.float32)
+    opt_c = cr.optim.SGD(mc.parameters(), lr=0.1, momentum=0.9)
+    opt_t = torch.optim.SGD(mt.parameters(), lr=0.1, momentum=0.9)
+    loss_c, loss_t = cnn.BCEWithLogitsLoss(), torch.nn.BCEWithLogitsLoss()
+    for _ in range(30):
+        for model, opt, loss, lib in ((mc, opt_c, loss_c, cr), (mt, opt_t, loss_t, torch)):
+            opt.zero_grad()
+            out = loss(model(lib.tensor(x)), lib.tensor(y))
+            out.backward()
+            opt.step()
+        assert_close(loss_c(mc(cr.tensor(x)), cr.tensor(y)), loss_t(mt(torch.tensor(x)), torch.tensor(y)),
+                     rtol=1e-4, atol=1e-5)
+    sd_t = mt.state_dict()
+    for k, v in mc.state_dict().items():
+        assert_close(v, sd_t[k], rtol=1e-4, atol=1e-5)
