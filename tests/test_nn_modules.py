@@ -324,6 +324,7 @@ def test_forward_hooks_and_missing_forward() -> None:
     h.remove()
     assert m(cr.ones(1, 2)).tolist() != [[0.0, 0.0]]
     assert calls == ["pre", "post", "pre"]
+    assert m(input=cr.ones(1, 2)).shape == (1, 2)  # keyword and general calls take the slow path
     with pytest.raises(NotImplementedError, match='missing the required "forward" function'):
         cnn.Module()(1)
 
@@ -405,6 +406,8 @@ def test_sequential_indexing_slicing_append_and_ordered_dict() -> None:
     named = cnn.Sequential(OrderedDict([("inp", cnn.Linear(2, 2)), ("act", cnn.Tanh())]))
     assert [n for n, _ in named.named_children()] == ["inp", "act"] and isinstance(named.act, cnn.Tanh)
     assert list(named.state_dict()) == ["inp.weight", "inp.bias"]
+    del named[0]
+    assert [n for n, _ in named.named_children()] == ["0"]  # PyTorch renumbers after a deletion
     del seq[0]
     assert [n for n, _ in seq.named_children()] == ["0", "1"] and seq[0] is b
     seq[0] = cnn.Sigmoid()

@@ -59,12 +59,11 @@ class Sequential(Module):
         targets = keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(keys))]]
         for key in targets:
             del self._modules[key]
-        # renumber so the string indices stay 0..n-1, as PyTorch does
+        # renumber so the keys are 0..n-1 again, as PyTorch does (even for named children)
         items = list(self._modules.values())
-        if all(k.isdigit() for k in keys):
-            self._modules.clear()
-            for i, m in enumerate(items):
-                self._modules[str(i)] = m
+        self._modules.clear()
+        for i, m in enumerate(items):
+            self._modules[str(i)] = m
 
     def __len__(self) -> int:
         return len(self._modules)
