@@ -249,7 +249,10 @@ def test_registries_and_attributes_stay_in_sync_through_copies() -> None:
 
     m = cnn.Sequential(cnn.Linear(2, 3), cnn.ReLU())
     m.register_buffer("b", cr.ones(1))
-    for clone in (m, copy.deepcopy(m), pickle.loads(pickle.dumps(m))):
+    shallow = copy.copy(m)
+    shallow.extra = cnn.Parameter(cr.ones(1))
+    assert not hasattr(m, "extra") and "extra" not in dict(m.named_parameters())
+    for clone in (m, copy.deepcopy(m), pickle.loads(pickle.dumps(m)), copy.copy(m)):
         assert clone[0].weight is clone._modules["0"]._parameters["weight"]
         new_w = cnn.Parameter(cr.zeros(3, 2))
         clone[0]._parameters["weight"] = new_w  # direct table writes show through attributes

@@ -286,12 +286,16 @@ class Module:
         object.__delattr__(self, name)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # pickle/deepcopy restore a copy of __dict__: point the registries at the real one
-        self.__dict__.update(state)
+        # pickle and copy hand over a __dict__ whose registries mirror into some other dict
+        # (the state's, or the original module's for a shallow copy): give this module its own
+        d = self.__dict__
+        d.update(state)
         for table in ("_parameters", "_buffers", "_modules"):
-            reg = self.__dict__.get(table)
-            if isinstance(reg, _Registry):
-                reg._owner = self.__dict__
+            reg = d.get(table)
+            if isinstance(reg, dict):
+                own = _Registry(d)
+                dict.update(own, reg)
+                d[table] = own
 
     def __dir__(self) -> list[str]:
         keys = list(super().__dir__())
