@@ -1,0 +1,294 @@
+"""Timing, thread control and machine description shared by every benchmark.
+
+Method (the same for every library, so ratios are fair):
+
+* warm-up first, untimed (first-call caches, allocator, lazy imports);
+* a call is repeated in a loop long enough to dwarf ``perf_counter``'s own
+  cost (auto-ranged to about ``min_time`` seconds per repeat), and the
+  per-call time of each repeat is kept;
+* the reported figure is the **median** of the repeats (robust to one repeat
+  hit by another process on this shared 2-core machine); min and all repeats
+  go to the JSON record so noise is visible.
+
+Threads are capped in-process: threadpoolctl limits NumPy's BLAS (and any
+OpenMP pool, torch's libgomp included) and ``torch.set_num_threads`` limits
+torch's intra-op pool, so one process can time a 1-thread and a 2-thread suite
+back to back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+# --------------------------------------------------------------------------- missing names
+
+
+class Missing(Exception):
+    """A name a benchmark needs is not (yet) provided by the library under test."""
+
+
+def need(module: Any, *dotted: str) -> None:
+    """Raise ``Missing`` naming the first of ``dotted`` (e.g. ``"nn.Sequential"``) absent from ``module``."""
+    for path in dotted:
+        obj = module
+        for part in path.split("."):
+            try:
+                obj = getattr(obj, part)
+            except AttributeError:
+                raise Missing(f"{module.__name__}.{path}") from None
+
+
+def load_torch() -> Any | None:
+    """The real PyTorch module, or None when it is not installed (its column then reads n/a)."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
+# --------------------------------------------------------------------------- threads
+
+
+@contextlib.contextmanager
+def thread_limit(n: int | None, torch: Any | None = None) -> Iterator[None]:
+    """Cap BLAS/OpenMP pools (threadpoolctl) and torch's intra-op pool to ``n`` threads inside the block."""
+    if n is None:
+        yield
+        return
+    old_torch = torch.get_num_threads() if torch is not None else None
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # without it only torch can be capped; recorded in the machine info
+        threadpool_limits = None
+    if torch is not None:
+        torch.set_num_threads(n)
+    try:
+        if threadpool_limits is None:
+            yield
+        else:
+            with threadpool_limits(limits=n):
+                yield
+    finally:
+        if torch is not None:
+            torch.set_num_threads(old_torch)
+
+
+def blas_info() -> list[dict[str, Any]]:
+    """Which BLAS/OpenMP libraries are loaded, their kernel architecture and thread counts."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return [{"note": "threadpoolctl not installed: BLAS threads not capped or recorded"}]
+    keep = ("user_api", "internal_api", "prefix", "version", "architecture", "threading_layer", "num_threads")
+    return [{k: d[k] for k in keep if k in d} for d in threadpool_info()]
+
+
+# --------------------------------------------------------------------------- machine
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def machine_info(torch: Any | None) -> dict[str, Any]:
+    """Everything a reader needs to judge the numbers: CPU, versions, BLAS, load, OpenBLAS overrides."""
+    import numpy as np
+
+    info: dict[str, Any] = {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "chainrule": _version("chainrule"),
+        "torch": torch.__version__ if torch is not None else None,
+        "blas": blas_info(),
+        "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+        # These slow a current OpenBLAS when set (see benchmarks/README.md); recorded, never changed here.
+        "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
+        "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE"),
+    }
+    if torch is not None:
+        info["torch_blas"] = "MKL" if torch.backends.mkl.is_available() else "other"
+    return info
+
+
+class CpuMeter:
+    """Share of the machine's CPU used by *other* processes while a suite ran (noise indicator)."""
+
+    def __init__(self) -> None:
+        self.start = self._snap()
+
+    @staticmethod
+    def _snap() -> tuple[float, float, float]:
+        try:
+            with open("/proc/stat") as f:
+                v = [int(x) for x in f.readline().split()[1:]]
+            busy = (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+        except (OSError, ValueError):
+            busy = float("nan")
+        t = os.times()
+        return time.perf_counter(), busy, t.user + t.system
+
+    def foreign_fraction(self) -> float:
+        wall0, busy0, own0 = self.start
+        wall1, busy1, own1 = self._snap()
+        wall = wall1 - wall0
+        if wall <= 0 or busy1 != busy1:
+            return float("nan")
+        return round(max(0.0, (busy1 - busy0) - (own1 - own0)) / (wall * (os.cpu_count() or 1)), 3)
+
+
+# --------------------------------------------------------------------------- timing
+
+
+@dataclass
+class Timing:
+    """Seconds per call: median over repeats, plus the raw repeats."""
+
+    median: float
+    best: float
+    repeats: list[float] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"median_s": self.median, "min_s": self.best, "repeats_s": self.repeats, **self.extra}
+
+
+def time_call(fn: Callable[[], object], repeats: int = 7, min_time: float = 0.05) -> Timing:
+    """Per-call time of ``fn()``: warm-up, auto-range the loop count, then ``repeats`` timed loops."""
+    fn()
+    fn()
+    n = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        t = time.perf_counter() - t0
+        if t >= min_time / 4 or n >= 1 << 22:
+            break
+        n *= 4
+    n = max(1, round(n * min_time / max(t, 1e-9)))
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        times.append((time.perf_counter() - t0) / n)
+    return Timing(statistics.median(times), min(times), times, {"loops": n})
+
+
+def time_run(reset: Callable[[], None], run: Callable[[], float], repeats: int) -> Timing:
+    """Time whole runs (a training loop): ``reset()`` untimed before each, ``run()`` returns the final loss."""
+    times, losses = [], []
+    for _ in range(repeats):
+        reset()
+        t0 = time.perf_counter()
+        losses.append(float(run()))
+        times.append(time.perf_counter() - t0)
+    return Timing(statistics.median(times), min(times), times, {"final_loss": losses[-1]})
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def fmt_time(seconds: float | None) -> str:
+    """Human units: ns/µs/ms/s with three significant figures."""
+    if seconds is None:
+        return "–"
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def fmt_ratio(num: float | None, den: float | None) -> str:
+    if num is None or den is None or den <= 0:
+        return "–"
+    r = num / den
+    return f"{r:.2f}×" if r >= 0.1 else f"{r:.2g}×"
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- suites
+
+
+LIBS = ("numpy", "torch", "chainrule")
+
+
+@dataclass
+class Options:
+    """What the runner asked for; every suite reads the same options."""
+
+    torch: Any | None
+    libs: tuple[str, ...] = LIBS
+    pattern: str | None = None  # substring filter on case names
+    repeats: int | None = None  # None: the suite's default
+    min_time: float = 0.05  # seconds per timed loop (per-call suites)
+    quick: bool = False  # tiny sizes and step counts: a smoke test of the machinery, not a measurement
+    steps: int | None = None  # override training steps
+
+    def wants(self, case: str) -> bool:
+        return self.pattern is None or self.pattern.lower() in case.lower()
+
+
+def failure_note(exc: BaseException) -> str:
+    """'n/a (...)' text for a table cell when a library cannot run a case yet."""
+    if isinstance(exc, Missing):
+        return f"n/a (missing: {exc})"
+    msg = str(exc).splitlines()[0][:80] if str(exc) else ""
+    return f"n/a ({type(exc).__name__}: {msg})"
+
+
+def attempt(measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run one measurement; a missing name or an error becomes ``{"na": note}`` instead of a crash."""
+    try:
+        return measure()
+    except Exception as exc:  # the table must still fill when one library lacks a feature
+        return {"na": failure_note(exc)}
+
+
+def cell_time(rec: dict[str, Any] | None) -> str:
+    if rec is None:
+        return "–"
+    if "na" in rec:
+        return rec["na"]
+    return fmt_time(rec["median_s"])
+
+
+def median_of(rec: dict[str, Any] | None) -> float | None:
+    return None if rec is None or "median_s" not in rec else rec["median_s"]
+
+
+def verdict(value: float | None, limit: float | None) -> str:
+    """'met' / 'NOT met' for value < limit, '–' when either side is missing."""
+    if value is None or limit is None:
+        return "–"
+    return "met" if value < limit else "NOT met"
