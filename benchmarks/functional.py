@@ -166,7 +166,9 @@ def run(opts: Options) -> dict[str, Any]:
     data = inputs(opts.quick)
     names = case_names(opts.quick)
     builders: dict[str, Callable[[], dict[str, Callable[[], object]]]] = {
-        "numpy": lambda: numpy_ops(data), "chainrule": lambda: tensor_ops(chainrule, data)}
+        "numpy": lambda: numpy_ops(data),
+        "chainrule": lambda: tensor_ops(chainrule, data),
+    }
     if opts.torch is not None:
         builders["torch"] = lambda: tensor_ops(opts.torch, data)
     repeats = opts.repeats or 7
@@ -195,7 +197,16 @@ def render(res: dict[str, Any]) -> str:
         np_t, th_t, cr_t = (median_of(recs.get(k)) for k in ("numpy", "torch", "chainrule"))
         # "no slower than PyTorch": equality counts as met
         met = "–" if cr_t is None or th_t is None else ("met" if cr_t <= th_t else "NOT met")
-        rows.append([case, *(cell_time(recs.get(k)) for k in ("numpy", "torch", "chainrule")),
-                     fmt_ratio(cr_t, np_t), fmt_ratio(cr_t, th_t), "≤ PyTorch", met])
-    return markdown_table(["fwd+bwd", "NumPy (hand)", "PyTorch", "chainrule", "cr / NumPy", "cr / PyTorch",
-                           "target", "met"], rows)
+        rows.append(
+            [
+                case,
+                *(cell_time(recs.get(k)) for k in ("numpy", "torch", "chainrule")),
+                fmt_ratio(cr_t, np_t),
+                fmt_ratio(cr_t, th_t),
+                "≤ PyTorch",
+                met,
+            ]
+        )
+    return markdown_table(
+        ["fwd+bwd", "NumPy (hand)", "PyTorch", "chainrule", "cr / NumPy", "cr / PyTorch", "target", "met"], rows
+    )

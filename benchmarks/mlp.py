@@ -35,8 +35,9 @@ def init_params() -> list[tuple[np.ndarray, np.ndarray]]:
     out = []
     for i, o in zip(SIZES, SIZES[1:]):
         bound = 1 / np.sqrt(i)
-        out.append((rng.uniform(-bound, bound, (i, o)).astype(np.float32),
-                    rng.uniform(-bound, bound, o).astype(np.float32)))
+        out.append(
+            (rng.uniform(-bound, bound, (i, o)).astype(np.float32), rng.uniform(-bound, bound, o).astype(np.float32))
+        )
     return out
 
 
@@ -44,7 +45,7 @@ def make_batches(batch: int, n_samples: int = N_SAMPLES) -> list[tuple[np.ndarra
     rng = np.random.default_rng(0)
     X = rng.standard_normal((n_samples, SIZES[0]), dtype=np.float32)
     Y = rng.integers(0, SIZES[-1], n_samples).astype(np.int64)
-    return [(X[k:k + batch].copy(), Y[k:k + batch].copy()) for k in range(0, n_samples - batch + 1, batch)]
+    return [(X[k : k + batch].copy(), Y[k : k + batch].copy()) for k in range(0, n_samples - batch + 1, batch)]
 
 
 class NumpyMLP:
@@ -91,12 +92,10 @@ class TorchStyleMLP:
     """What a user writes in PyTorch; runs unchanged on chainrule."""
 
     def __init__(self, lib: Any, batch: int) -> None:
-        need(lib, "nn.Sequential", "nn.Linear", "nn.ReLU", "nn.CrossEntropyLoss", "optim.SGD", "from_numpy",
-             "no_grad")
+        need(lib, "nn.Sequential", "nn.Linear", "nn.ReLU", "nn.CrossEntropyLoss", "optim.SGD", "from_numpy", "no_grad")
         nn = lib.nn
         self.lib = lib
-        self.model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(),
-                                   nn.Linear(256, 10))
+        self.model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
         self.linears = [m for m in self.model if isinstance(m, nn.Linear)]
         self.loss_fn = nn.CrossEntropyLoss()
         self.opt = lib.optim.SGD(self.model.parameters(), lr=LR)
@@ -156,5 +155,6 @@ def render(res: dict[str, Any]) -> str:
         if label == "batch 128: chainrule" and t is not None and th_t is not None:
             target = "≤ 1.05× PyTorch: " + ("met" if t <= 1.05 * th_t else "NOT met")
         rows.append([label, cell_time(rec), per_step, fmt_ratio(t, np_t), fmt_ratio(t, th_t), fmt_loss(rec), target])
-    return markdown_table([f"{res['steps']:,} steps", "time (median)", "per step", "× NumPy", "× PyTorch",
-                           "final loss", "target"], rows)
+    return markdown_table(
+        [f"{res['steps']:,} steps", "time (median)", "per step", "× NumPy", "× PyTorch", "final loss", "target"], rows
+    )

@@ -66,8 +66,13 @@ def numpy_ops() -> dict[str, Callable[[], object]]:
         dz = 1 - h * h  # d sum(tanh(z)) / dz
         return x.T @ dz, dz.sum(0)
 
-    return {"a + b": lambda: a + b, "a @ c": lambda: a @ c, "exp(a)": lambda: np.exp(a), "a.sum()": lambda: a.sum(),
-            "layer fwd+bwd": layer}
+    return {
+        "a + b": lambda: a + b,
+        "a @ c": lambda: a @ c,
+        "exp(a)": lambda: np.exp(a),
+        "a.sum()": lambda: a.sum(),
+        "layer fwd+bwd": layer,
+    }
 
 
 def tensor_ops(lib: Any) -> dict[str, Callable[[], object]]:
@@ -89,18 +94,26 @@ def tensor_ops(lib: Any) -> dict[str, Callable[[], object]]:
             return a + b
 
     return {
-        "a + b": lambda: a + b, "a @ c": lambda: a @ c, "exp(a)": lambda: exp(a), "a.sum()": lambda: a.sum(),
-        "a + b (a requires grad)": lambda: ag + b, "a @ c (a requires grad)": lambda: ag @ c,
-        "exp(a) (a requires grad)": lambda: exp(ag), "a.sum() (a requires grad)": lambda: ag.sum(),
-        "a + b in no_grad()": add_no_grad, "layer fwd+bwd": layer,
+        "a + b": lambda: a + b,
+        "a @ c": lambda: a @ c,
+        "exp(a)": lambda: exp(a),
+        "a.sum()": lambda: a.sum(),
+        "a + b (a requires grad)": lambda: ag + b,
+        "a @ c (a requires grad)": lambda: ag @ c,
+        "exp(a) (a requires grad)": lambda: exp(ag),
+        "a.sum() (a requires grad)": lambda: ag.sum(),
+        "a + b in no_grad()": add_no_grad,
+        "layer fwd+bwd": layer,
     }
 
 
 def run(opts: Options) -> dict[str, Any]:
     import chainrule
 
-    builders: dict[str, Callable[[], dict[str, Callable[[], object]]]] = {"numpy": numpy_ops,
-                                                                         "chainrule": lambda: tensor_ops(chainrule)}
+    builders: dict[str, Callable[[], dict[str, Callable[[], object]]]] = {
+        "numpy": numpy_ops,
+        "chainrule": lambda: tensor_ops(chainrule),
+    }
     if opts.torch is not None:
         builders["torch"] = lambda: tensor_ops(opts.torch)
     repeats = opts.repeats or 7
@@ -133,7 +146,14 @@ def render(res: dict[str, Any]) -> str:
             met = verdict(cr_t, th_t)
         else:
             target, met = "–", "–"
-        rows.append([case, *(cell_time(recs.get(k)) for k in ("numpy", "torch", "chainrule")),
-                     fmt_ratio(cr_t, np_t), fmt_ratio(cr_t, th_t), target, met])
-    return markdown_table(["op", "NumPy", "PyTorch", "chainrule", "cr / NumPy", "cr / PyTorch", "target", "met"],
-                          rows)
+        rows.append(
+            [
+                case,
+                *(cell_time(recs.get(k)) for k in ("numpy", "torch", "chainrule")),
+                fmt_ratio(cr_t, np_t),
+                fmt_ratio(cr_t, th_t),
+                target,
+                met,
+            ]
+        )
+    return markdown_table(["op", "NumPy", "PyTorch", "chainrule", "cr / NumPy", "cr / PyTorch", "target", "met"], rows)

@@ -34,16 +34,27 @@ SUITES: dict[str, ModuleType] = {"overhead": overhead, "functional": functional,
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter,
-                                epilog="Suites: " + ", ".join(f"{k} ({m.TITLE}; default {m.DEFAULT_THREADS} thread"
-                                                               f"{'s' if m.DEFAULT_THREADS > 1 else ''})"
-                                                               for k, m in SUITES.items()))
-    p.add_argument("suites", nargs="*", metavar="SUITE",
-                   help=f"which suites to run: {', '.join(SUITES)} or all (default: all)")
-    p.add_argument("--threads", type=int, choices=[1, 2], default=None,
-                   help="thread cap for NumPy's BLAS (threadpoolctl) and torch (set_num_threads); "
-                        "default: each suite's own (1 for overhead/xor/mlp, 2 for functional)")
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Suites: "
+        + ", ".join(
+            f"{k} ({m.TITLE}; default {m.DEFAULT_THREADS} thread{'s' if m.DEFAULT_THREADS > 1 else ''})"
+            for k, m in SUITES.items()
+        ),
+    )
+    p.add_argument(
+        "suites", nargs="*", metavar="SUITE", help=f"which suites to run: {', '.join(SUITES)} or all (default: all)"
+    )
+    p.add_argument(
+        "--threads",
+        type=int,
+        choices=[1, 2],
+        default=None,
+        help="thread cap for NumPy's BLAS (threadpoolctl) and torch (set_num_threads); "
+        "default: each suite's own (1 for overhead/xor/mlp, 2 for functional)",
+    )
     p.add_argument("-k", dest="pattern", default=None, help="only cases whose name contains this (case-insensitive)")
     p.add_argument("--libs", default=",".join(LIBS), help=f"comma-separated subset of {','.join(LIBS)}")
     p.add_argument("--repeats", type=int, default=None, help="timed repeats per case (median reported)")
@@ -70,10 +81,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def machine_markdown(info: dict[str, Any]) -> str:
-    blas = "; ".join(f"{b.get('prefix')} ({b.get('internal_api')} {b.get('version') or ''}"
-                     + (f", {b['architecture']} kernels" if b.get("architecture") else "")
-                     + (f", {b['threading_layer']}" if b.get("threading_layer") else "") + ")"
-                     for b in info["blas"] if "internal_api" in b)
+    blas = "; ".join(
+        f"{b.get('prefix')} ({b.get('internal_api')} {b.get('version') or ''}"
+        + (f", {b['architecture']} kernels" if b.get("architecture") else "")
+        + (f", {b['threading_layer']}" if b.get("threading_layer") else "")
+        + ")"
+        for b in info["blas"]
+        if "internal_api" in b
+    )
     lines = [
         f"- CPU: {info['cpu']}, {info['cores']} cores; load average at start {info['loadavg_start']}",
         f"- Python {info['python']}, NumPy {info['numpy']}, PyTorch {info['torch'] or 'not installed'}"
@@ -86,16 +101,26 @@ def machine_markdown(info: dict[str, Any]) -> str:
 
 def run_suites(args: argparse.Namespace) -> dict[str, Any]:
     torch = None if args.no_torch else load_torch()
-    opts = Options(torch=torch, libs=args.libs, pattern=args.pattern, repeats=args.repeats,
-                   min_time=0.001 if args.quick else args.min_time, quick=args.quick, steps=args.steps)
+    opts = Options(
+        torch=torch,
+        libs=args.libs,
+        pattern=args.pattern,
+        repeats=args.repeats,
+        min_time=0.001 if args.quick else args.min_time,
+        quick=args.quick,
+        steps=args.steps,
+    )
     if args.quick and args.repeats is None:
         opts.repeats = 1
     names = list(SUITES) if "all" in args.suites else list(dict.fromkeys(args.suites))
     info = machine_info(torch)
     print("## Machine\n\n" + machine_markdown(info) + "\n", flush=True)
-    results: dict[str, Any] = {"machine": info, "argv": sys.argv[1:], "started": time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                                                                              time.gmtime()),
-                               "suites": {}}
+    results: dict[str, Any] = {
+        "machine": info,
+        "argv": sys.argv[1:],
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "suites": {},
+    }
     for name in names:
         mod = SUITES[name]
         threads = args.threads or mod.DEFAULT_THREADS
@@ -104,14 +129,22 @@ def run_suites(args: argparse.Namespace) -> dict[str, Any]:
         with thread_limit(threads, torch):
             pools = [f"{b.get('internal_api')}={b.get('num_threads')}" for b in blas_info() if "internal_api" in b]
             res = mod.run(opts)
-        res.update(threads=threads, pools=pools, foreign_cpu=meter.foreign_fraction(),
-                   loadavg_end=[round(x, 2) for x in os.getloadavg()], wall_s=round(time.perf_counter() - t0, 1))
+        res.update(
+            threads=threads,
+            pools=pools,
+            foreign_cpu=meter.foreign_fraction(),
+            loadavg_end=[round(x, 2) for x in os.getloadavg()],
+            wall_s=round(time.perf_counter() - t0, 1),
+        )
         results["suites"][name] = res
         print(f"### {res['title']} — {threads} thread{'s' if threads > 1 else ''}\n", flush=True)
         print(mod.render(res), flush=True)
-        print(f"\n(thread pools: {', '.join(pools) or 'not capped'}; torch threads {threads if torch else '-'}; "
-              f"other processes used {res['foreign_cpu']:.0%} of the CPU; load average after {res['loadavg_end']}; "
-              f"suite took {res['wall_s']} s)\n", flush=True)
+        print(
+            f"\n(thread pools: {', '.join(pools) or 'not capped'}; torch threads {threads if torch else '-'}; "
+            f"other processes used {res['foreign_cpu']:.0%} of the CPU; load average after {res['loadavg_end']}; "
+            f"suite took {res['wall_s']} s)\n",
+            flush=True,
+        )
     if args.json_path:
         os.makedirs(os.path.dirname(os.path.abspath(args.json_path)), exist_ok=True)
         with open(args.json_path, "w") as f:

@@ -71,13 +71,24 @@ class TorchStyleXor:
     """What a user writes in PyTorch; runs unchanged on chainrule (``lib`` is the module)."""
 
     def __init__(self, lib: Any, dtype_name: str) -> None:
-        need(lib, "nn.Sequential", "nn.Linear", "nn.Sigmoid", "nn.BCELoss", "optim.SGD", "from_numpy", "no_grad",
-             "tensor", dtype_name)
+        need(
+            lib,
+            "nn.Sequential",
+            "nn.Linear",
+            "nn.Sigmoid",
+            "nn.BCELoss",
+            "optim.SGD",
+            "from_numpy",
+            "no_grad",
+            "tensor",
+            dtype_name,
+        )
         nn = lib.nn
         self.lib, self.np_dtype = lib, np.dtype(dtype_name).type
         dtype = getattr(lib, dtype_name)
-        self.model = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 2), nn.Sigmoid(),
-                                   nn.Linear(2, 1), nn.Sigmoid()).to(dtype)
+        self.model = nn.Sequential(
+            nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid()
+        ).to(dtype)
         self.linears = [m for m in self.model if isinstance(m, nn.Linear)]
         self.loss_fn = nn.BCELoss()
         self.opt = lib.optim.SGD(self.model.parameters(), lr=LR)
@@ -146,7 +157,16 @@ def render(res: dict[str, Any]) -> str:
             target = f"≤ 2× NumPy: {ok_np}; ≥ 4× faster than PyTorch: {ok_th}"
         else:
             target = "–"
-        rows.append([label, cell_time(rec), per_step, fmt_ratio(t, np_t), fmt_ratio(t, torch_t), fmt_loss(rec),
-                     target])
-    return markdown_table([f"{res['steps']:,} steps", "time (median)", "per step", "× NumPy (same dtype)",
-                           "× PyTorch f32", "final loss", "targets"], rows)
+        rows.append([label, cell_time(rec), per_step, fmt_ratio(t, np_t), fmt_ratio(t, torch_t), fmt_loss(rec), target])
+    return markdown_table(
+        [
+            f"{res['steps']:,} steps",
+            "time (median)",
+            "per step",
+            "× NumPy (same dtype)",
+            "× PyTorch f32",
+            "final loss",
+            "targets",
+        ],
+        rows,
+    )
