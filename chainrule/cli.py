@@ -10,6 +10,8 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from .apps import xor as xor_app
 from .apps.options import layer_sizes, non_negative_int, positive_float, positive_int
 
@@ -100,16 +102,12 @@ def run_xor_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -
 
 
 def _run_seeds(config: xor_app.XorConfig, n: int) -> int:
-    import numpy as np
-
     y = np.array([0, 1, 1, 0])
-
-    def line(seed: int, r: xor_app.XorResult) -> None:
+    summary = xor_app.run_seeds(config, n)
+    for seed, r in zip(summary.seeds, summary.results, strict=True):
         right = int(np.sum((r.predictions > 0.5) == (y > 0.5)))
         outcome = f"solved in {r.epochs_to_solve} epochs" if r.solved else f"not solved ({right}/4 right)"
-        print(f"seed {seed}: {outcome}, final loss {r.losses[-1]:.6f}", flush=True)
-
-    summary = xor_app.run_seeds(config, n, line)
+        print(f"seed {seed}: {outcome}, final loss {r.losses[-1]:.6f}")
     rate = summary.successes / n
     median = "n/a" if summary.median_epochs is None else f"{summary.median_epochs:g}"
     print(f"success rate: {summary.successes}/{n} ({rate:.0%}), median epochs to solve: {median}")

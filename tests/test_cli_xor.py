@@ -154,6 +154,25 @@ def test_seeds_reports_one_line_per_start_and_the_success_rate():
     assert m.group(3) == (f"{np.median(wins):g}" if wins else "n/a")
 
 
+@pytest.mark.parametrize("changes", [
+    {}, {"optimizer": "adam", "lr": 0.05, "reduction": "mean"}, {"activation": "tanh", "loss": "mse", "hidden": (4,)},
+    {"optimizer": "momentum", "init": "pytorch", "dtype": "float32", "lr": 0.3},
+])
+def test_batched_starts_follow_their_own_runs(changes):
+    config = xa.XorConfig(**{**xa.XorConfig(epochs=150, lr=1.0).__dict__, **changes})
+    summary = xa.run_seeds(config, 3)
+    assert summary.seeds == [1, 2, 3]
+    rtol = 1e-4 if config.dtype == "float32" else 1e-10
+    for seed, batched in zip(summary.seeds, summary.results):
+        alone = xa.run_xor(xa.XorConfig(**{**config.__dict__, "seed": seed}))
+        np.testing.assert_allclose(batched.losses, alone.losses, rtol=rtol)
+        np.testing.assert_allclose(batched.predictions, alone.predictions, rtol=rtol)
+        assert (batched.solved, batched.epochs_to_solve) == (alone.solved, alone.epochs_to_solve)
+        for b, a in zip(batched.weights, alone.weights):
+            assert b.shape == a.shape and b.dtype == a.dtype
+            np.testing.assert_allclose(b, a, rtol=rtol, atol=rtol)
+
+
 def test_epochs_to_solve_is_where_the_numpy_program_stays_solved():
     result = xa.run_xor(xa.XorConfig(epochs=300, seed=1, lr=1.0))
     params = xn.init_params(1)
