@@ -100,7 +100,7 @@ def machine_markdown(info: dict[str, Any]) -> str:
 
 
 def run_suites(args: argparse.Namespace) -> dict[str, Any]:
-    torch = None if args.no_torch else load_torch()
+    torch = None if args.no_torch or "torch" not in args.libs else load_torch()
     opts = Options(
         torch=torch,
         libs=args.libs,
