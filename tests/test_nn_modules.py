@@ -665,6 +665,17 @@ def test_batch_norm_train_and_eval_match_torch(kwargs: dict[str, Any]) -> None:
         assert_close(mc(cr.tensor(data)), mt(torch.from_numpy(data)).detach())
 
 
+def test_batch_norm_state_dict_without_num_batches_tracked_loads_like_torch() -> None:
+    torch = require_torch()
+    sc, st = cnn.Sequential(cnn.BatchNorm1d(3)), torch.nn.Sequential(torch.nn.BatchNorm1d(3))
+    assert list(sc.state_dict()) == list(st.state_dict())
+    sd_c = {k: v for k, v in sc.state_dict().items() if "num_batches" not in k}
+    sd_t = {k: v for k, v in st.state_dict().items() if "num_batches" not in k}
+    assert repr(sc.load_state_dict(sd_c)) == repr(st.load_state_dict(sd_t)) == "<All keys matched successfully>"
+    assert list(sd_c) == list(sd_t)  # the caller's dict is left alone
+    assert list(cnn.BatchNorm1d(3, track_running_stats=False).state_dict()) == ["weight", "bias"]
+
+
 def test_batch_norm_errors_match_torch() -> None:
     torch = require_torch()
     cases = [("BatchNorm1d", (1, 3)), ("BatchNorm1d", (2, 3, 4, 5)), ("BatchNorm2d", (2, 3, 4)),

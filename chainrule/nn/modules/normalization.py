@@ -111,6 +111,16 @@ class _BatchNorm(Module):
         if self.bias is not None:
             init.zeros_(self.bias)
 
+    def _load_from_state_dict(self, state_dict: Any, prefix: str, missing: list[str], unexpected: list[str],
+                              errors: list[str], assign: bool) -> None:
+        # Checkpoints without version metadata (all of chainrule's, and PyTorch's saved as plain
+        # dicts or safetensors) may lack num_batches_tracked: PyTorch then keeps the current count.
+        key = prefix + "num_batches_tracked"
+        if self.num_batches_tracked is not None and key not in state_dict:
+            state_dict = dict(state_dict)
+            state_dict[key] = self.num_batches_tracked.clone()
+        super()._load_from_state_dict(state_dict, prefix, missing, unexpected, errors, assign)
+
     def _check_input_dim(self, input: Tensor) -> None:
         if input._data.ndim not in self._expected_dims:
             want = " or ".join(f"{d}D" for d in self._expected_dims)
