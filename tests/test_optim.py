@@ -5,6 +5,9 @@ and receive the *same* gradient every step (computed in NumPy from PyTorch's
 current parameters and assigned to both ``.grad``), so any difference is the
 optimizer's own. One parameter receives a gradient only on even steps, which
 exercises "grad is None → skip" and lazy state creation at a later step.
+
+Agreement is to the last bit or two, not bitwise: PyTorch's CPU kernels fuse
+``a + alpha * b`` into one FMA (one rounding) where NumPy rounds twice.
 """
 
 from __future__ import annotations
@@ -207,6 +210,21 @@ def test_adam_first_step_moves_each_coordinate_by_lr():
     (x**3).sum().backward()  # gradients of very different sizes, all non-zero
     opt.step()
     np.testing.assert_allclose(x.detach().numpy(), [3.0 - 1e-3, -2.0 - 1e-3, 0.5 - 1e-3], rtol=0, atol=1e-6)
+
+
+def test_adam_on_himmelblau_reproduces_the_published_course_numbers():
+    """龙良曲's PyTorch course (lesson 22): Adam lr=1e-3 from (0, 0), float32 (PITFALLS §4)."""
+    x = cr.tensor([0.0, 0.0], requires_grad=True)
+    opt = optim.Adam([x], lr=1e-3)
+    for step in range(2001):  # the course prints x after step `step` and f before it
+        f = (x[0] ** 2 + x[1] - 11) ** 2 + (x[0] + x[1] ** 2 - 7) ** 2
+        opt.zero_grad()
+        f.backward()
+        opt.step()
+        if step == 0:
+            assert x.tolist() == [0.0009999999310821295] * 2 and f.item() == 170.0  # bit for bit
+    np.testing.assert_allclose(x.tolist(), [2.3332, 1.9541], atol=1e-4)
+    assert f.item() == pytest.approx(13.73, abs=5e-3)
 
 
 def test_plain_sgd_closed_form_and_float32_stays_float32():
