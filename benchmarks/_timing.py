@@ -177,8 +177,8 @@ class Timing:
         return {"median_s": self.median, "min_s": self.best, "repeats_s": self.repeats, **self.extra}
 
 
-def time_call(fn: Callable[[], object], repeats: int = 7, min_time: float = 0.05) -> Timing:
-    """Per-call time of ``fn()``: warm-up, auto-range the loop count, then ``repeats`` timed loops."""
+def _calibrate(fn: Callable[[], object], min_time: float) -> int:
+    """Loop count that makes one timed loop last about ``min_time`` (after two warm-up calls)."""
     fn()
     fn()
     n = 1
@@ -190,25 +190,34 @@ def time_call(fn: Callable[[], object], repeats: int = 7, min_time: float = 0.05
         if t >= min_time / 4 or n >= 1 << 22:
             break
         n *= 4
-    n = max(1, round(n * min_time / max(t, 1e-9)))
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        times.append((time.perf_counter() - t0) / n)
-    return Timing(statistics.median(times), min(times), times, {"loops": n})
+    return max(1, round(n * min_time / max(t, 1e-9)))
 
 
-def time_run(reset: Callable[[], None], run: Callable[[], float], repeats: int) -> Timing:
-    """Time whole runs (a training loop): ``reset()`` untimed before each, ``run()`` returns the final loss."""
-    times, losses = [], []
+def _loop(fn: Callable[[], object], n: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(n):
+        fn()
+    return (time.perf_counter() - t0) / n
+
+
+def time_calls(fns: dict[str, Callable[[], object]], repeats: int = 7, min_time: float = 0.05) -> dict[str, Any]:
+    """Per-call times of several implementations of one case, **interleaved**: each round times every
+    implementation once, so a burst of load from another process hits all of them alike and the
+    ratios stay fair on a shared machine.  A failing implementation gets ``{"na": ...}``."""
+    loops: dict[str, int] = {}
+    out: dict[str, Any] = {}
+    for name, fn in fns.items():
+        try:
+            loops[name] = _calibrate(fn, min_time)
+        except Exception as exc:  # one library lacking a feature must not stop the others
+            out[name] = {"na": failure_note(exc)}
+    times: dict[str, list[float]] = {name: [] for name in loops}
     for _ in range(repeats):
-        reset()
-        t0 = time.perf_counter()
-        losses.append(float(run()))
-        times.append(time.perf_counter() - t0)
-    return Timing(statistics.median(times), min(times), times, {"final_loss": losses[-1]})
+        for name, n in loops.items():
+            times[name].append(_loop(fns[name], n))
+    for name, ts in times.items():
+        out[name] = Timing(statistics.median(ts), min(ts), ts, {"loops": loops[name]}).as_dict()
+    return out
 
 
 # --------------------------------------------------------------------------- formatting

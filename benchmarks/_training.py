@@ -9,10 +9,12 @@ table doubles as a correctness check.
 
 from __future__ import annotations
 
+import statistics
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from benchmarks._timing import Options, attempt, time_run
+from benchmarks._timing import Options, failure_note
 
 
 class Trainer(Protocol):
@@ -21,21 +23,47 @@ class Trainer(Protocol):
     def train(self, n: int) -> float: ...
 
 
-def measure_training(make: Callable[[], Trainer], steps: int, warmup: int, repeats: int) -> dict[str, Any]:
-    """Build, warm up (untimed), then time ``repeats`` runs of ``steps`` steps; n/a on a missing name."""
-
-    def go() -> dict[str, Any]:
-        trainer = make()
-        trainer.reset()
-        if warmup:
-            trainer.train(warmup)
-        t = time_run(trainer.reset, lambda: trainer.train(steps), repeats)
-        out = t.as_dict()
-        out["steps"] = steps
-        out["per_step_s"] = t.median / steps
-        return out
-
-    return attempt(go)
+def measure_trainings(
+    makers: dict[str, Callable[[], Trainer]], steps: int, warmup: int, repeats: int
+) -> dict[str, dict[str, Any]]:
+    """Build and warm up (untimed) every implementation, then time ``repeats`` rounds of ``steps``
+    steps, **interleaved** (each round runs every implementation once, so load from other processes
+    hits all alike).  A missing name or an error gives ``{"na": ...}`` for that implementation only."""
+    trainers: dict[str, Trainer] = {}
+    out: dict[str, dict[str, Any]] = {}
+    for label, make in makers.items():
+        try:
+            trainer = make()
+            trainer.reset()
+            if warmup:
+                trainer.train(warmup)
+            trainers[label] = trainer
+        except Exception as exc:  # one library lacking a feature must not stop the others
+            out[label] = {"na": failure_note(exc)}
+    times: dict[str, list[float]] = {label: [] for label in trainers}
+    losses: dict[str, float] = {}
+    for _ in range(repeats):
+        for label, trainer in list(trainers.items()):
+            try:
+                trainer.reset()
+                t0 = time.perf_counter()
+                losses[label] = float(trainer.train(steps))
+                times[label].append(time.perf_counter() - t0)
+            except Exception as exc:
+                out[label] = {"na": failure_note(exc)}
+                del trainers[label]
+    for label in trainers:
+        ts = times[label]
+        med = statistics.median(ts)
+        out[label] = {
+            "median_s": med,
+            "min_s": min(ts),
+            "repeats_s": ts,
+            "final_loss": losses[label],
+            "steps": steps,
+            "per_step_s": med / steps,
+        }
+    return {label: out[label] for label in makers}
 
 
 def steps_for(opts: Options, nominal: int, quick: int) -> int:

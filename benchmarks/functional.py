@@ -26,7 +26,7 @@ from benchmarks._timing import (
     markdown_table,
     median_of,
     need,
-    time_call,
+    time_calls,
 )
 
 TITLE = "nn.functional forward+backward, float32"
@@ -172,22 +172,28 @@ def run(opts: Options) -> dict[str, Any]:
     if opts.torch is not None:
         builders["torch"] = lambda: tensor_ops(opts.torch, data)
     repeats = opts.repeats or 7
-    results: dict[str, dict[str, Any]] = {key: {} for key, name in names.items() if opts.wants(name)}
+    ops: dict[str, dict[str, Callable[[], object]]] = {}
+    failed: dict[str, dict[str, str]] = {}
     for lib in opts.libs:
         if lib not in builders:
-            for key in results:
-                results[key][lib] = {"na": "n/a (torch not installed)"}
+            failed[lib] = {"na": "n/a (torch not installed)"}
             continue
         built = attempt(lambda b=builders[lib]: {"ops": b()})
-        for key in results:
-            if "na" in built:
-                results[key][lib] = built
-            elif key not in built["ops"]:
-                missing = "scipy.special.erf" if lib == "numpy" else f"{lib}.nn.functional.{key}"
-                results[key][lib] = {"na": f"n/a (missing: {missing})"}
-            else:
-                fn = built["ops"][key]
-                results[key][lib] = attempt(lambda f=fn: time_call(f, repeats, opts.min_time).as_dict())
+        if "na" in built:
+            failed[lib] = built
+        else:
+            ops[lib] = built["ops"]
+    results: dict[str, dict[str, Any]] = {}
+    for key, name in names.items():
+        if not opts.wants(name):
+            continue
+        fns = {lib: lib_ops[key] for lib, lib_ops in ops.items() if key in lib_ops}
+        absent = {
+            lib: {"na": f"n/a (missing: {'scipy.special.erf' if lib == 'numpy' else lib + '.nn.functional.' + key})"}
+            for lib in ops
+            if key not in ops[lib]
+        }
+        results[key] = {**failed, **absent, **time_calls(fns, repeats, opts.min_time)}
     return {"suite": "functional", "title": TITLE, "cases": {names[k]: v for k, v in results.items()}}
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks._timing import Options, cell_time, fmt_ratio, fmt_time, markdown_table, median_of, need
-from benchmarks._training import fmt_loss, measure_training, steps_for
+from benchmarks._training import fmt_loss, measure_trainings, steps_for
 
 TITLE = "MLP 784-256-256-10 ReLU + cross-entropy, SGD, float32"
 DEFAULT_THREADS = 1
@@ -132,13 +132,15 @@ def run(opts: Options) -> dict[str, Any]:
             f"batch {batch}: PyTorch eager": ("torch", lambda b=batch: TorchStyleMLP(opts.torch, b)),
             f"batch {batch}: chainrule": ("chainrule", lambda b=batch: TorchStyleMLP(chainrule, b)),
         }
+        makers = {}
         for label, (lib, make) in impls.items():
             if lib not in opts.libs or not opts.wants(label):
                 continue
             if lib == "torch" and opts.torch is None:
                 cases[label] = {"na": "n/a (torch not installed)"}
             else:
-                cases[label] = measure_training(make, steps, warmup, repeats)
+                makers[label] = make
+        cases.update(measure_trainings(makers, steps, warmup, repeats))
     return {"suite": "mlp", "title": f"{TITLE}, {steps:,} steps", "steps": steps, "cases": cases}
 
 

@@ -28,7 +28,7 @@ from benchmarks._timing import (
     markdown_table,
     median_of,
     need,
-    time_call,
+    time_calls,
     verdict,
 )
 
@@ -117,19 +117,23 @@ def run(opts: Options) -> dict[str, Any]:
     if opts.torch is not None:
         builders["torch"] = lambda: tensor_ops(opts.torch)
     repeats = opts.repeats or 7
-    results: dict[str, dict[str, Any]] = {case: {} for case in CASES if opts.wants(case)}
+    ops: dict[str, dict[str, Callable[[], object]]] = {}
+    failed: dict[str, dict[str, str]] = {}
     for lib in opts.libs:
         if lib not in builders:
-            for case in results:
-                results[case][lib] = {"na": "n/a (torch not installed)"} if lib == "torch" else None
+            failed[lib] = {"na": "n/a (torch not installed)"}
             continue
         built = attempt(lambda b=builders[lib]: {"ops": b()})
-        for case in results:
-            if "na" in built:
-                results[case][lib] = built
-            elif case in built["ops"]:
-                fn = built["ops"][case]
-                results[case][lib] = attempt(lambda f=fn: time_call(f, repeats, opts.min_time).as_dict())
+        if "na" in built:
+            failed[lib] = built
+        else:
+            ops[lib] = built["ops"]
+    results: dict[str, dict[str, Any]] = {}
+    for case in CASES:
+        if not opts.wants(case):
+            continue
+        fns = {lib: lib_ops[case] for lib, lib_ops in ops.items() if case in lib_ops}
+        results[case] = {**failed, **time_calls(fns, repeats, opts.min_time)}
     return {"suite": "overhead", "title": TITLE, "cases": results}
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks._timing import Options, cell_time, fmt_ratio, fmt_time, markdown_table, median_of, need
-from benchmarks._training import fmt_loss, measure_training, steps_for
+from benchmarks._training import fmt_loss, measure_trainings, steps_for
 
 TITLE = "XOR 2-3-2-1 sigmoid + BCE, full batch, plain SGD"
 DEFAULT_THREADS = 1
@@ -130,12 +130,14 @@ def run(opts: Options) -> dict[str, Any]:
     steps = steps_for(opts, NOMINAL_STEPS, quick=20)
     warmup = min(steps, 200)
     repeats = opts.repeats or 5
+    makers = {}
     cases: dict[str, Any] = {}
     for label, (lib, make) in implementations(opts).items():
         if lib == "torch" and opts.torch is None:
             cases[label] = {"na": "n/a (torch not installed)"}
         else:
-            cases[label] = measure_training(make, steps, warmup, repeats)
+            makers[label] = make
+    cases.update(measure_trainings(makers, steps, warmup, repeats))
     return {"suite": "xor", "title": f"{TITLE}, {steps:,} steps", "steps": steps, "cases": cases}
 
 
