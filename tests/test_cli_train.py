@@ -181,6 +181,8 @@ def test_idx_images_and_labels(tmp_path, capsys):
     (["--data", "xor", "--scheduler", "plateau"], "argument --scheduler"),
     (["--data", "xor", "--resume"], "argument --resume: needs --checkpoint"),
     (["--data", "xor", "--target", "y"], "argument --target: only used with --csv"),
+    (["--data", "xor", "--save", "/no/such/folder/m.st"], "argument --save: the folder '/no/such/folder'"),
+    (["--data", "xor", "--checkpoint", "/no/such/folder/ck"], "argument --checkpoint: the folder"),
 ])
 def test_invalid_options_exit_2_naming_the_option(args, option, capsys):
     with pytest.raises(SystemExit) as exc:

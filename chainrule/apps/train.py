@@ -116,6 +116,8 @@ def load_data(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Data
     Xa, ya = np.asarray(X._data, dtype=np.float32), np.asarray(y._data, dtype=np.int64)
     if len(ya) < 2:
         parser.error(f"the dataset {name} has {len(ya)} example(s); training needs at least 2")
+    if ya.min() < 0:
+        parser.error(f"the dataset {name} has a negative class label ({ya.min()}); classes must be 0, 1, 2, ...")
     return Data(Xa.reshape(len(Xa), -1), ya, int(ya.max()) + 1, name)
 
 
@@ -201,6 +203,10 @@ def _config_of(args: argparse.Namespace) -> dict[str, Any]:
 def run_train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.resume and not args.checkpoint:
         parser.error("argument --resume: needs --checkpoint FILE")
+    for option, path in (("--save", args.save), ("--checkpoint", args.checkpoint)):
+        folder = os.path.dirname(path or "") or "."
+        if path and not os.path.isdir(folder):  # fail now, not after training
+            parser.error(f"argument {option}: the folder {folder!r} does not exist")
     data = load_data(args, parser)
     n_val = int(round(args.val_split * len(data.y)))
     if args.val_split > 0 and not 0 < n_val < len(data.y):
