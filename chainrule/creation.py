@@ -31,39 +31,60 @@ def _finish(arr: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
     return t
 
 
-def _infer_np_dtype(data: Any) -> np.dtype:
-    """PyTorch's inference: any float -> default float, else int -> int64, else bool."""
-    kinds = set()
+_BOOL, _INT64 = np.dtype(np.bool_), np.dtype(np.int64)
 
-    def visit(x: Any) -> None:
-        if isinstance(x, Tensor):
-            kinds.add(("t", x._data.dtype))
-        elif isinstance(x, (bool, np.bool_)):
-            kinds.add("b")
-        elif isinstance(x, (int, np.integer)):
-            kinds.add("i")
-        elif isinstance(x, (float, np.floating)):
-            kinds.add("f")
-        elif isinstance(x, np.ndarray):
-            kinds.add(("t", x.dtype))
+
+def _promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
+    """PyTorch's promoteTypes: the higher category (bool < int < float) wins outright; within a
+    category, the wider type (NumPy agrees there, but not across categories: int32 + float16 is float16)."""
+    if a == b:
+        return a
+    ca, cb = _dtype._cat(a), _dtype._cat(b)
+    if ca != cb:
+        return a if ca > cb else b
+    return np.promote_types(a, b)
+
+
+def _infer_np_dtype(data: Any) -> np.dtype:
+    """PyTorch's inference for ``tensor(data)``: promote over every item, where a Python bool counts as
+    bool, an int as int64, a float as the default float, and a NumPy scalar, array or Tensor as its
+    own dtype (``[np.float64(1), 2]`` is float64, ``[np.int32(1), 2]`` int64)."""
+    default = _dtype._default[0].np
+    result = None
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        t = type(x)
+        if t is float:
+            d = default
+        elif t is int:
+            d = _INT64
+        elif t is bool:
+            d = _BOOL
+        elif t is list or t is tuple:
+            stack.extend(x)
+            continue
+        elif isinstance(x, Tensor):
+            d = x._data.dtype
+        elif isinstance(x, (np.ndarray, np.generic)):  # before float: np.float64 subclasses float
+            d = x.dtype
+            if d.kind == "c":
+                raise TypeError("complex tensors are not supported")
+        elif isinstance(x, bool):
+            d = _BOOL
+        elif isinstance(x, int):
+            d = _INT64
+        elif isinstance(x, float):
+            d = default
         elif isinstance(x, (list, tuple)):
-            for y in x:
-                visit(y)
+            stack.extend(x)
+            continue
         elif isinstance(x, complex):
             raise TypeError("complex tensors are not supported")
         else:
             raise TypeError(f"Could not infer dtype of {type(x).__name__}")
-
-    visit(data)
-    tens = [k[1] for k in kinds if isinstance(k, tuple)]
-    if "f" in kinds or any(d.kind == "f" for d in tens):
-        fl = [d for d in tens if d.kind == "f"]
-        return fl[0] if fl and "f" not in kinds and len(set(fl)) == 1 else _dtype._default[0].np
-    if "i" in kinds or any(d.kind in "iu" for d in tens):
-        return np.dtype(np.int64)
-    if kinds:
-        return np.dtype(np.bool_)
-    return _dtype._default[0].np
+        result = d if result is None else _promote_types(result, d)
+    return default if result is None else result
 
 
 def _array_from_data(data: Any, dtype: Any = None) -> np.ndarray:

@@ -123,6 +123,34 @@ def test_tensor_dtype_inference(data):
     same(lambda lib: lib.tensor(data))
 
 
+@pytest.mark.parametrize("data", [
+    [np.float64(1.0), 2], [np.float32(1.0), 2.5], [np.int32(1)], [np.int32(1), 2], [np.int32(1), 2.5],
+    [np.float16(1.0), 2.5], [np.int32(1), np.float16(1.0)], [np.uint8(1), np.int32(1)], [[np.float64(1.0)], [2.0]],
+    [np.bool_(True)], [1, np.float32(2.0)],
+])
+def test_tensor_dtype_inference_with_numpy_scalars(data):
+    # PyTorch promotes over the items: NumPy scalars keep their dtype, Python floats count as the default
+    same(lambda lib: lib.tensor(data))
+
+
+def test_tensor_dtype_inference_with_tensor_items():
+    same(lambda lib: (lib.tensor([lib.tensor(1.0, dtype=lib.float64), 2.5]),
+                      lib.tensor([lib.tensor(1, dtype=lib.int32), 2]),
+                      lib.tensor([lib.tensor(1, dtype=lib.int32), 2.5]),
+                      lib.tensor([lib.tensor(1.0, dtype=lib.float16), lib.tensor(1.0)])))
+
+
+def test_new_constructors_inherit_dtype():
+    def f(lib):
+        x = lib.ones(2, dtype=lib.float64)
+        i = lib.ones(2, dtype=lib.int32)
+        return (x.new_zeros(3), x.new_ones((2, 2)), x.new_full((2,), 7), x.new_tensor([1, 2]), i.new_tensor([1.5]),
+                i.new_zeros(2, dtype=lib.float32), x.new_empty(3).shape,
+                x.new_ones(1, requires_grad=True).requires_grad)
+
+    same(f)
+
+
 @pytest.mark.parametrize("arr", [
     np.array([1.0, 2.0]), np.array([1.0], np.float32), np.array([1, 2], np.int32), np.array([1, 2]),
     np.array([True]), np.array([1.0], np.float16), np.float64(2.5), np.int64(3),
