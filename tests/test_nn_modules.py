@@ -779,3 +779,73 @@ def test_module_gradients_pass_float64_finite_differences(make: Any) -> None:
     values = [cr.tensor(m._parameters[name].detach().numpy().copy(), requires_grad=True) for m, name in slots]
     assert cr.autograd.gradcheck(f, (x, *values))
     assert cr.autograd.gradgradcheck(f, (x, *values))
+
+
+# --------------------------------------------------------------------------------------------
+# recurrent layers
+
+
+RNN_CASES = [
+    ("RNN", {}), ("RNN", {"nonlinearity": "relu", "bias": False}), ("LSTM", {}),
+    ("LSTM", {"num_layers": 2, "bidirectional": True, "batch_first": True}), ("GRU", {}),
+    ("GRU", {"num_layers": 2, "bidirectional": True}),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), RNN_CASES, ids=[f"{c[0]}-{c[1]}" for c in RNN_CASES])
+def test_recurrent_layers_match_torch(name: str, kwargs: dict[str, Any]) -> None:
+    torch = require_torch()
+    mc = getattr(cnn, name)(3, 4, dtype=cr.float64, **kwargs)
+    mt = getattr(torch.nn, name)(3, 4, dtype=torch.float64, **kwargs)
+    assert repr(mc) == repr(mt)
+    assert [(n, tuple(p.shape)) for n, p in mc.named_parameters()] == \
+        [(n, tuple(p.shape)) for n, p in mt.named_parameters()]
+    copy_weights(mc, mt)
+    g = np.random.default_rng(9)
+    x = g.standard_normal((2, 5, 3) if kwargs.get("batch_first") else (5, 2, 3))
+    layers = kwargs.get("num_layers", 1) * (2 if kwargs.get("bidirectional") else 1)
+    h0 = g.standard_normal((layers, 2, 4))
+    for with_state in (False, True):
+        xc, xt = cr.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        hc, ht = cr.tensor(h0, requires_grad=True), torch.tensor(h0, requires_grad=True)
+        state_c = ((hc, hc * 0.5) if name == "LSTM" else hc) if with_state else None
+        state_t = ((ht, ht * 0.5) if name == "LSTM" else ht) if with_state else None
+        out_c, hid_c = mc(xc, state_c)
+        out_t, hid_t = mt(xt, state_t)
+        assert_close(out_c, out_t)
+        last_c = hid_c if name != "LSTM" else hid_c[0] * 2 + hid_c[1]
+        last_t = hid_t if name != "LSTM" else hid_t[0] * 2 + hid_t[1]
+        assert_close(last_c, last_t)
+        w = np.cos(np.arange(out_t.numel())).reshape(tuple(out_t.shape))
+        ((out_c * cr.tensor(w)).sum() + last_c.sum()).backward()
+        ((out_t * torch.from_numpy(w)).sum() + last_t.sum()).backward()
+        assert_close(xc.grad, xt.grad)
+        if with_state:
+            assert_close(hc.grad, ht.grad)
+    grads_t = dict(mt.named_parameters())
+    for n, p in mc.named_parameters():
+        assert_close(p.grad, grads_t[n].grad, msg=n)
+
+
+def test_recurrent_unbatched_input_cells_and_errors_match_torch() -> None:
+    torch = require_torch()
+    x = np.random.default_rng(10).standard_normal((5, 3))
+    for name in ("RNN", "LSTM", "GRU"):
+        mc, mt = getattr(cnn, name)(3, 4, dtype=cr.float64), getattr(torch.nn, name)(3, 4, dtype=torch.float64)
+        copy_weights(mc, mt)
+        assert_close(mc(cr.tensor(x))[0], mt(torch.from_numpy(x))[0].detach())
+        with pytest.raises(RuntimeError) as err_t:
+            mt(torch.zeros(5, 2, 4, dtype=torch.float64))
+        with pytest.raises(RuntimeError) as err_c:
+            mc(cr.zeros(5, 2, 4, dtype=cr.float64))
+        assert str(err_c.value) == str(err_t.value)
+    for name, kwargs in (("RNNCell", {"nonlinearity": "relu"}), ("LSTMCell", {}), ("GRUCell", {"bias": False})):
+        mc = getattr(cnn, name)(3, 4, dtype=cr.float64, **kwargs)
+        mt = getattr(torch.nn, name)(3, 4, dtype=torch.float64, **kwargs)
+        assert repr(mc) == repr(mt)
+        copy_weights(mc, mt)
+        for inp in (x, x[0]):  # batched and unbatched
+            out_c, out_t = mc(cr.tensor(inp)), mt(torch.from_numpy(inp))
+            if name == "LSTMCell":
+                out_c, out_t = out_c[0] + out_c[1], out_t[0] + out_t[1]
+            assert_close(out_c, out_t.detach())
