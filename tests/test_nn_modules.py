@@ -231,6 +231,17 @@ def test_setattr_registration_rules_and_errors() -> None:
         Early()
 
 
+def test_buffer_assignment_registers_like_torch() -> None:
+    torch = require_torch()
+    names = []
+    for lib in (torch, cr):
+        m = lib.nn.Linear(1, 1)
+        m.a = lib.nn.Buffer(lib.ones(2))
+        m.b = lib.nn.Buffer(lib.zeros(1), persistent=False)
+        names.append((list(m.state_dict()), [n for n, _ in m.named_buffers()], type(m.a).__name__))
+    assert names[0] == names[1] == (["weight", "bias", "a"], ["a", "b"], "Tensor")
+
+
 def test_parameter_assigned_over_plain_attribute_and_non_leaf_refused() -> None:
     m = cnn.Module()
     m.w = 3
