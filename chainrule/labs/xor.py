@@ -7,9 +7,9 @@ many random starts per (hidden layers, activation) and counts how many solve
 XOR (all four outputs on the right side of 0.5): small networks have plateaus
 and local minima, so the initial point decides the outcome.
 
-The success-rate runs train every seed at once: weights of shape
-(seeds, fan_in, fan_out), a batched matmul, and the summed loss — each seed's
-gradient, and so its trajectory, is exactly that of a separate run.
+The success-rate runs use ``chainrule.apps.xor.run_seeds``, which trains every
+seed at once as one batched network — each seed's gradient, and so its
+trajectory, is that of a separate run.
 """
 
 from __future__ import annotations
@@ -57,38 +57,14 @@ def seed_run(epochs: int = 10000, snapshots: Sequence[int] = (0, 1000, 3000, 100
 
 def success_rate(hidden: tuple[int, ...], activation: str, seeds: int, epochs: int, lr: float = 0.1,
                  first_seed: int = 0) -> dict[str, Any]:
-    """Train ``seeds`` random starts (the seed's randn init, BCE, summed-gradient SGD) in one batch."""
-    import chainrule as cr
-    import chainrule.nn.functional as F
-    from chainrule._errstate import silent
-    from chainrule.apps.xor import XorConfig, initial_weights
+    """Train ``seeds`` random starts (the seed's randn init, BCE, summed-gradient SGD) in one batch
+    (``chainrule.apps.xor.run_seeds``): which ones solve XOR, and after how many epochs."""
+    from chainrule.apps.xor import XorConfig, run_seeds
 
-    inits = [initial_weights(XorConfig(hidden=hidden, seed=s)) for s in range(first_seed, first_seed + seeds)]
-    params = [cr.tensor(np.stack([w[k] for w in inits]), requires_grad=True) for k in range(len(inits[0]))]
-    for k in range(1, len(params), 2):  # biases broadcast over the four examples: (S, 1, n_out)
-        params[k] = cr.tensor(params[k].detach().numpy()[:, None, :], requires_grad=True)
-    x = cr.tensor(X)
-    y = cr.tensor(np.broadcast_to(Y[None, :, None], (seeds, 4, 1)).copy())
-    fn = getattr(F, activation)
-    opt = cr.optim.SGD(params, lr=lr)
-    last_unsolved = np.full(seeds, -1)
-    with silent():
-        for epoch in range(epochs + 1):
-            h = x
-            for i in range(0, len(params) - 2, 2):
-                h = fn(h @ params[i] + params[i + 1])
-            out = cr.sigmoid(h @ params[-2] + params[-1])
-            pred = out.detach().numpy()[:, :, 0]
-            unsolved = ~np.all((pred > 0.5) == (Y > 0.5), axis=1)
-            last_unsolved[unsolved] = epoch
-            if epoch == epochs:
-                break
-            loss = F.binary_cross_entropy(out, y, reduction="sum")
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-    solved = last_unsolved < epochs
-    epochs_to_solve = np.where(solved, last_unsolved + 1, -1)
+    cfg = XorConfig(epochs=epochs, lr=lr, hidden=tuple(hidden), activation=activation, seed=first_seed)
+    summary = run_seeds(cfg, seeds)
+    solved = np.array([r.solved for r in summary.results])
+    epochs_to_solve = np.array([-1 if r.epochs_to_solve is None else r.epochs_to_solve for r in summary.results])
     return {"solved": solved, "epochs_to_solve": epochs_to_solve}
 
 
