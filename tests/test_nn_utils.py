@@ -127,3 +127,20 @@ def test_vector_to_parameters_views_the_vector_like_torch() -> None:
         vec[0] = 100.0
         assert params[0].detach()[0, 0].item() == 100.0  # shares memory with vec in both libraries
         assert params[1].detach().tolist() == [4.0, 5.0, 6.0]
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"batch_first": True, "padding_value": -1.0},
+                                    {"padding_side": "left", "batch_first": True}])
+def test_pad_sequence_matches_torch(kwargs: dict[str, Any]) -> None:
+    torch = require_torch()
+    g = np.random.default_rng(11)
+    arrays = [g.standard_normal((n, 3)) for n in (2, 4, 1)]
+    sc = [cr.tensor(a, requires_grad=True) for a in arrays]
+    st = [torch.tensor(a, requires_grad=True) for a in arrays]
+    oc, ot = utils.rnn.pad_sequence(sc, **kwargs), torch.nn.utils.rnn.pad_sequence(st, **kwargs)
+    assert_close(oc, ot)
+    w = np.arange(ot.numel(), dtype=np.float64).reshape(tuple(ot.shape))
+    (oc * cr.tensor(w)).sum().backward()
+    (ot * torch.from_numpy(w)).sum().backward()
+    for a, b in zip(sc, st):
+        assert_close(a.grad, b.grad)
