@@ -15,11 +15,14 @@ derivative catalogue (``docs/derivatives.md``).
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from .._errstate import silent
 from ..autograd.graph import _TYPE_NAMES, SAVE_INPUTS
 from . import _special
 from ._util import GRAD_ENABLED, Node, Tensor, make, promote_pair, record, wrap, wrap_dim
@@ -43,6 +46,17 @@ _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 _GELU_CUBIC = 0.044715
 # PyTorch's hardsigmoid backward multiplies by the float32 constant 1.0f/6.0f in every dtype
 _ONE_SIXTH_F32 = float(np.float32(1.0) / np.float32(6.0))
+
+
+def _silenced(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """``fn`` without NumPy's warnings: ±inf inputs give PyTorch's inf/nan silently (−inf·σ(−inf) = nan ...)."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Tensor:
+        with silent():
+            return fn(*args, **kwargs)
+
+    return run
 
 
 def _raw(v: Any) -> np.ndarray:
@@ -106,6 +120,7 @@ class HardtanhBackward0(Node):
         return (_on_graph(F, F.where((xa <= self.lo) | (xa >= self.hi), 0.0, g), x[0]),)
 
 
+@_silenced
 def _hardtanh(input: Tensor, lo: float, hi: float) -> Tensor:
     A = input._data
     if A.dtype.kind == "b":
@@ -142,6 +157,7 @@ class LeakyReluBackward0(Node):
 _LeakyReluBackward1 = _named(LeakyReluBackward0, "LeakyReluBackward1")
 
 
+@_silenced
 def _leaky_relu(input: Tensor, slope: float, node: type) -> Tensor:
     A = _floating(input, "leaky_relu_cpu")
     return make(node, np.where(A > 0, A, A * slope), (input,), slope=slope)
@@ -185,6 +201,7 @@ _EluBackward1 = _named(EluBackward0, "EluBackward1")
 _CeluBackward1 = _named(CeluBackward0, "CeluBackward1")
 
 
+@_silenced
 def _elu(input: Tensor, alpha: float, scale: float, input_scale: float, node: type, kernel: str,
          grad_input_scale: float | None = None) -> Tensor:
     A = _floating(input, kernel)
@@ -274,6 +291,7 @@ def _gelu_array(A: np.ndarray, approximate: str) -> np.ndarray:
     return T
 
 
+@_silenced
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x·Φ(x) (``approximate='tanh'``: ½x(1 + tanh(√(2/π)(x + 0.044715x³)))).   gelu′(x) = Φ(x) + x·φ(x)."""
     if approximate not in ("none", "tanh"):
@@ -295,6 +313,7 @@ class SiluBackward0(Node):
         return (g * (s * ((1 - s) * xv + 1)),)
 
 
+@_silenced
 def _silu(input: Tensor) -> Tensor:
     A = _floating(input, "silu_cpu")
     R = _special.sigmoid(A)
@@ -320,6 +339,7 @@ class MishBackward0(Node):
         return (g * (t + xv * F.sigmoid(xv) * (1 - t * t)),)
 
 
+@_silenced
 def _mish(input: Tensor) -> Tensor:
     A = _floating(input, "mish_cpu")
     R = _special.softplus(A)
@@ -346,6 +366,7 @@ class SoftplusBackward0(Node):
         return (F.where(_raw(bx) > self.threshold, g, g * F.sigmoid(bx)),)
 
 
+@_silenced
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """ln(1 + e^(βx))/β, linear (= x) where βx > threshold.   softplus′(x) = σ(βx) (1 on the linear part)."""
     A = _floating(input, "softplus_cpu")
@@ -368,6 +389,7 @@ class LogSigmoidBackward0(Node):
         return (g * F.sigmoid(-x[0]),)
 
 
+@_silenced
 def logsigmoid(input: Tensor) -> Tensor:
     """ln σ(x) = min(x, 0) − ln(1 + e^(−|x|)) (finite for every finite x).   logsigmoid′(x) = σ(−x)."""
     A = _floating(input, "log_sigmoid_cpu")
@@ -388,6 +410,7 @@ class SoftsignBackward(Node):
         return (g / (d * d),)
 
 
+@_silenced
 def softsign(input: Tensor) -> Tensor:
     """x/(1 + |x|) (integers give floats).   softsign′(x) = 1/(1 + |x|)²."""
     A = _to_float(input)
@@ -406,6 +429,7 @@ class TanhshrinkBackward(Node):
         return (g * (t * t),)
 
 
+@_silenced
 def tanhshrink(input: Tensor) -> Tensor:
     """x − tanh x (integers give floats).   tanhshrink′(x) = tanh² x."""
     A = _to_float(input)
@@ -425,6 +449,7 @@ class HardsigmoidBackward0(Node):
         return (F.where((xa > -3) & (xa < 3), g * _ONE_SIXTH_F32, 0.0),)
 
 
+@_silenced
 def _hardsigmoid(input: Tensor) -> Tensor:
     A = _floating(input, "hardsigmoid_cpu")
     R = np.add(A, 3, out=np.empty(A.shape, A.dtype))
@@ -451,6 +476,7 @@ class HardswishBackward0(Node):
         return (F.where(xa <= -3, 0.0, F.where(xa < 3, g * (xv / 3 + 0.5), g)),)
 
 
+@_silenced
 def _hardswish(input: Tensor) -> Tensor:
     A = _floating(input, "hardswish_cpu")
     R = np.add(A, 3, out=np.empty(A.shape, A.dtype))
@@ -484,6 +510,7 @@ class HardshrinkBackward0(SoftshrinkBackward0):
     name = "HardshrinkBackward0"
 
 
+@_silenced
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x − λ·sign(x) outside [−λ, λ], 0 inside.   softshrink′(x) = 1 for |x| > λ, else 0."""
     A = _floating(input, "softshrink_check")
@@ -497,6 +524,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return make(SoftshrinkBackward0, R, (input,), lambd=lambd)
 
 
+@_silenced
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x outside [−λ, λ], 0 inside.   hardshrink′(x) = 1 for |x| > λ, else 0."""
     A = _floating(input, "hardshrink_cpu")
@@ -518,6 +546,7 @@ class PreluKernelBackward0(Node):
         return F.where(pos, g, g * w), F.where(pos, 0.0, g * xv)
 
 
+@_silenced
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x if x > 0 else a·x, with ``weight`` a of 1 or C = input.shape[1] elements.   ∂/∂x = 1 | a, ∂/∂a = 0 | x."""
     from .shape import reshape
@@ -559,6 +588,7 @@ class GluBackward0(Node):
         return (F.concatenate([ga, ga * a * (1 - s)], axis=self.dim),)
 
 
+@_silenced
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """a ⊙ σ(b) with [a, b] the two halves of x along ``dim``.   ∂/∂a = σ(b), ∂/∂b = a·σ(b)(1 − σ(b))."""
     A = _floating(input, "glu_cpu")
@@ -588,6 +618,7 @@ class ErfBackward0(Node):
         return (g * F.exp(xv * xv * -1.0) * (2 / math.sqrt(math.pi)),)
 
 
+@_silenced
 def erf(input: Tensor) -> Tensor:
     """erf x (the create_graph form of ``F.erf``, used by gelu's backward).   erf′(x) = (2/√π)e^(−x²)."""
     A = _to_float(input)
