@@ -165,6 +165,39 @@ def test_grad_outputs_shape_mismatch_message():
                   "of torch.Size([2])")
 
 
+def test_gradient_shape_must_match_exactly():
+    def f(lib):
+        x = lib.ones(2, requires_grad=True)
+        (x * 2).sum().backward(lib.tensor([2.0]))  # one element, but shape [1] vs []
+
+    both_raise(f, "Mismatch in shape: grad_output[0] has a shape of torch.Size([1]) and output[0] has a shape "
+                  "of torch.Size([])")
+
+
+def test_gradient_must_be_a_tensor():
+    def f(lib):
+        x = lib.ones(2, requires_grad=True)
+        (x * 2).backward([1.0, 2.0])
+
+    both_raise(f, "gradients can be either Tensors or None, but got float", TypeError)
+
+    def g(lib):
+        x = lib.ones(2, requires_grad=True)
+        lib.autograd.grad(x * 2, x, grad_outputs=np.ones(2, dtype=np.float32))
+
+    both_raise(g, "gradients can be either Tensors or None", TypeError)
+
+
+def test_gradient_dtype_is_cast():
+    def f(lib):
+        x = lib.ones(2, requires_grad=True)
+        (x * 2).backward(lib.tensor([1.0, 3.0], dtype=lib.float64))
+        return x.grad
+
+    a, b = both(f)
+    assert_close(a, b)
+
+
 def test_one_element_non_scalar_is_implicit():
     def f(lib):
         x = lib.tensor([[3.0]], requires_grad=True)
@@ -694,6 +727,55 @@ def test_inplace_on_non_leaf_records():
     assert_close(cy, ty)
     assert_close(cg, tg)
     assert cn == tn
+
+
+@pytest.mark.parametrize("op", ["zero_()", "fill_(3.0)", "normal_()", "uniform_()"])
+def test_overwriting_inplace_on_non_leaf_stays_in_graph(op):
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        eval("y." + op)
+        (y * x).sum().backward()
+        return y.requires_grad, y.grad_fn.name(), y.is_leaf
+
+    a, b = both(f)
+    assert a == b
+
+
+def test_overwritten_non_leaf_passes_zero_gradient():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.zero_()
+        y.sum().backward()
+        return x.grad
+
+    a, b = both(f)
+    assert_close(a, b)
+
+
+def test_inplace_on_factor_of_constant_product_is_allowed():
+    # z = y * 2 needs only the constant 2 for its gradient, so changing y afterwards is harmless
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 1
+        z = y * 2
+        y.add_(1)
+        z.sum().backward()
+        return x.grad
+
+    a, b = both(f)
+    assert_close(a, b)
+
+    def g(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        w = lib.tensor([3.0, 4.0], requires_grad=True)
+        y = x * 1
+        z = y * w  # now y is needed for w's gradient
+        y.add_(1)
+        z.sum().backward()
+
+    both_raise(g, "modified by an inplace operation")
 
 
 def test_inplace_setitem_on_non_leaf():

@@ -6,7 +6,7 @@ accumulates into the leaves' ``.grad``.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 from . import functional
 from .engine import run_backward
@@ -27,6 +27,16 @@ def _as_tuple(x: Any) -> tuple[Any, ...]:
     if isinstance(x, Tensor):
         return (x,)
     return tuple(x)
+
+
+def _check_gradients(gs: tuple[Any, ...]) -> list[Any]:
+    """PyTorch refuses anything but Tensors (or None) as gradients, before it compares counts."""
+    from ..tensor import Tensor
+
+    for g in gs:
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+    return list(gs)
 
 
 def grad(
@@ -55,7 +65,7 @@ def grad(
     for x in ins:
         if not isinstance(x, Tensor):
             raise TypeError(f"grad expects inputs to be Tensors, got {type(x).__name__}")
-    gos = None if grad_outputs is None else list(_as_tuple(grad_outputs))
+    gos = None if grad_outputs is None else _check_gradients(_as_tuple(grad_outputs))
     if gos is not None and len(gos) != len(outs):
         raise RuntimeError(f"grad requires one grad_output per output: got {len(gos)} grad_outputs and "
                            f"{len(outs)} outputs")
@@ -85,7 +95,7 @@ def backward(
     """Accumulate the gradients of ``tensors`` into the ``.grad`` of every leaf (or of ``inputs``)."""
     outs = _as_tuple(tensors)
     gts = grad_tensors if grad_tensors is not None else grad_variables
-    gos = None if gts is None else list(_as_tuple(gts))
+    gos = None if gts is None else _check_gradients(_as_tuple(gts))
     if gos is not None and len(gos) != len(outs):
         raise RuntimeError(f"got {len(gos)} tensors and {len(outs)} gradients")
     if retain_graph is None:

@@ -58,15 +58,12 @@ def _seed_grads(outputs: Sequence[Any], grad_outputs: Sequence[Any] | None, crea
             seeds.append(Tensor._wrap(g) if create_graph else g)
             continue
         if not isinstance(go, Tensor):
-            go = Tensor._wrap(np.asarray(go, dtype=out._data.dtype))
-        if go._data.shape != out._data.shape:
-            if go._data.size == out._data.size == 1:
-                go = go.reshape(out._data.shape)
-            else:
-                raise RuntimeError(
-                    f"Mismatch in shape: grad_output[{i}] has a shape of {_shape_str(go._data.shape)} and "
-                    f"output[{i}] has a shape of {_shape_str(out._data.shape)}."
-                )
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(go).__name__}")
+        if go._data.shape != out._data.shape:  # PyTorch wants the exact shape, even for one element
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {_shape_str(go._data.shape)} and "
+                f"output[{i}] has a shape of {_shape_str(out._data.shape)}."
+            )
         if go._data.dtype != out._data.dtype:
             go = go.to(out.dtype)
         seeds.append(go if create_graph else go._data)

@@ -8,7 +8,8 @@ Like PyTorch's, the context managers also work as decorators.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 GRAD_ENABLED = [True]
 

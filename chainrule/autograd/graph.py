@@ -48,6 +48,9 @@ class Node:
     name = OpName("Backward")
     saves = 0
     n_outputs = 1
+    # True when a saved input is read only for the *other* inputs' gradients (z = a·b: ∂z/∂a = b), so
+    # changing it in place is harmless while no other input requires grad (PyTorch saves nothing then)
+    cross_saved = False
     is_view = False  # True for ops whose output aliases the input (reshape, slicing, transpose, ...)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -87,7 +90,7 @@ class Node:
 class AccumulateGrad:
     """Stand-in for PyTorch's leaf node, shown by ``next_functions``."""
 
-    name = "AccumulateGrad"
+    name = OpName("torch::autograd::AccumulateGrad")  # PyTorch's ``name()`` of its leaf node
 
     def __init__(self, variable: Any) -> None:
         self.variable = variable
@@ -126,6 +129,8 @@ def check_versions(node: Node) -> None:
     if node.saves & SAVE_INPUTS:
         for i, (t, v) in enumerate(zip(node.inputs, node.versions, strict=True)):
             if t._vc[0] != v:
+                if node.cross_saved and not any(u._rg for j, u in enumerate(node.inputs) if j != i):
+                    continue
                 _raise_modified(t, i, node, t._vc[0], v)
     if node.saves & SAVE_OUTPUT and node.out_vc[0] != node.out_version:
         _raise_modified_array(node.out, 0, node, node.out_vc[0], node.out_version)

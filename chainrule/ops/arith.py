@@ -72,6 +72,7 @@ class MulBackward0(Node):
     __slots__ = ()
     name = "MulBackward0"
     saves = SAVE_INPUTS
+    cross_saved = True  # a is read only for ∂z/∂b and b only for ∂z/∂a
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, Any]:
         a, b = x

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..random import rng
-from ._util import GRAD_ENABLED, Tensor
+from ._util import GRAD_ENABLED, Node, Tensor, record
 from .indexing import check_not_view, graph_handle, leaf_inplace_error
 
 _TN = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
@@ -191,13 +191,43 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
     return self
 
 
-def _fill_values(self: Tensor, values: np.ndarray) -> Tensor:
-    if GRAD_ENABLED[0] and self._rg and self.grad_fn is None:
-        raise leaf_inplace_error()
-    _write(self, values)
-    if GRAD_ENABLED[0] and self._rg:  # a filled non-leaf no longer depends on its history
-        self.grad_fn = None
-        self._rg = False
+class ZeroBackward0(Node):
+    """y = c (every element overwritten: zero_, fill_, uniform_, normal_ ...).   dy/dx = 0."""
+
+    __slots__ = ()
+    name = "ZeroBackward0"
+
+    def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
+        return (F.zeros_like(g),)
+
+
+class FillBackward2(ZeroBackward0):
+    __slots__ = ()
+    name = "FillBackward2"
+
+
+class UniformBackward0(ZeroBackward0):
+    __slots__ = ()
+    name = "UniformBackward0"
+
+
+class NormalBackward0(ZeroBackward0):
+    __slots__ = ()
+    name = "NormalBackward0"
+
+
+def _fill_values(self: Tensor, values: np.ndarray, node_cls: type = ZeroBackward0) -> Tensor:
+    if GRAD_ENABLED[0] and self._rg:
+        if self.grad_fn is None:
+            raise leaf_inplace_error()
+        # like PyTorch, a filled non-leaf stays in the graph, passing a zero gradient to its history
+        check_not_view(self)
+        old = graph_handle(self, self._data)
+        _write(self, values)
+        record(node_cls.__new__(node_cls), self, (old,))
+        self._out_idx = 0
+    else:
+        _write(self, values)
     self._bump()
     return self
 
@@ -208,16 +238,17 @@ def zero_(self: Tensor) -> Tensor:
 
 def fill_(self: Tensor, value: Any) -> Tensor:
     v = value.item() if isinstance(value, Tensor) else value
-    return _fill_values(self, np.asarray(v).astype(self._data.dtype))
+    return _fill_values(self, np.asarray(v).astype(self._data.dtype), FillBackward2)
 
 
 def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
-    return _fill_values(self, rng(generator).uniform(a, b, self._data.shape).astype(self._data.dtype))
+    vals = rng(generator).uniform(a, b, self._data.shape).astype(self._data.dtype)
+    return _fill_values(self, vals, UniformBackward0)
 
 
 def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
     vals = rng(generator).standard_normal(self._data.shape) * std + mean
-    return _fill_values(self, vals.astype(self._data.dtype))
+    return _fill_values(self, vals.astype(self._data.dtype), NormalBackward0)
 
 
 def bernoulli_(self: Tensor, p: float = 0.5, *, generator: Any = None) -> Tensor:
