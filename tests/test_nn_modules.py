@@ -9,6 +9,7 @@ gradients, error messages, reprs.
 from __future__ import annotations
 
 import copy
+import math
 from collections import OrderedDict
 from typing import Any
 
@@ -860,3 +861,68 @@ def test_recurrent_unbatched_input_cells_and_errors_match_torch() -> None:
             if name == "LSTMCell":
                 out_c, out_t = out_c[0] + out_c[1], out_t[0] + out_t[1]
             assert_close(out_c, out_t.detach())
+
+
+# --------------------------------------------------------------------------------------------
+# convolution and pooling
+
+
+CONV_CASES = [
+    {}, {"stride": 2, "padding": 1}, {"dilation": 2, "bias": False}, {"groups": 2, "padding": (1, 2)},
+    {"padding": "same", "kernel_size": (2, 3)}, {"padding": "valid", "stride": (1, 2)},
+]
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")  # PyTorch's own performance note
+@pytest.mark.parametrize("kwargs", CONV_CASES, ids=[str(c) for c in CONV_CASES])
+def test_conv2d_matches_torch(kwargs: dict[str, Any]) -> None:
+    torch = require_torch()
+    kwargs = {"kernel_size": 3, **kwargs}
+    mc = cnn.Conv2d(4, 6, dtype=cr.float64, **kwargs)
+    mt = torch.nn.Conv2d(4, 6, dtype=torch.float64, **kwargs)
+    assert repr(mc) == repr(mt)
+    bound = 1 / math.sqrt(mc.weight[0].numel())  # PyTorch's default init: U(±1/√fan_in)
+    assert np.abs(mc.weight.detach().numpy()).max() <= bound
+    _compare_module(mc, mt, np.random.default_rng(12).standard_normal((2, 4, 7, 6)))
+    unbatched = np.random.default_rng(13).standard_normal((4, 5, 5))
+    assert_close(mc(cr.tensor(unbatched)), mt(torch.from_numpy(unbatched)).detach())
+
+
+POOL_CASES = [
+    ("MaxPool2d", {"kernel_size": 2}), ("MaxPool2d", {"kernel_size": 3, "stride": 2, "padding": 1}),
+    ("MaxPool2d", {"kernel_size": 3, "stride": 2, "ceil_mode": True}),
+    ("MaxPool2d", {"kernel_size": 2, "stride": 1, "dilation": 2}),
+    ("AvgPool2d", {"kernel_size": 2}), ("AvgPool2d", {"kernel_size": 3, "stride": 2, "padding": 1}),
+    ("AvgPool2d", {"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": False}),
+    ("AvgPool2d", {"kernel_size": (2, 3), "divisor_override": 4}),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), POOL_CASES, ids=[f"{c[0]}{c[1]}" for c in POOL_CASES])
+def test_pooling_matches_torch(name: str, kwargs: dict[str, Any]) -> None:
+    torch = require_torch()
+    mc, mt = getattr(cnn, name)(**kwargs), getattr(torch.nn, name)(**kwargs)
+    x = np.random.default_rng(14).standard_normal((2, 3, 7, 6))  # distinct values: no ties in a window
+    _compare_module(mc, mt, x)
+
+
+def test_small_cnn_training_step_matches_torch() -> None:
+    torch = require_torch()
+
+    def build(lib: Any) -> Any:
+        nn = lib.nn
+        return nn.Sequential(nn.Conv2d(1, 3, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                             nn.Linear(12, 2))
+
+    mc, mt = build(cr), build(torch)
+    copy_weights(mc, mt)
+    x = np.random.default_rng(15).standard_normal((5, 1, 4, 4)).astype(np.float32)
+    y = np.array([0, 1, 1, 0, 1])
+    loss_c = cnn.CrossEntropyLoss()(mc(cr.tensor(x)), cr.tensor(y))
+    loss_t = torch.nn.CrossEntropyLoss()(mt(torch.from_numpy(x)), torch.from_numpy(y))
+    assert_close(loss_c, loss_t)
+    loss_c.backward()
+    loss_t.backward()
+    grads_t = dict(mt.named_parameters())
+    for n, p in mc.named_parameters():
+        assert_close(p.grad, grads_t[n].grad, msg=n)

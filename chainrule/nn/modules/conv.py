@@ -1,0 +1,155 @@
+"""``Conv2d`` as a composite: gather the sliding windows (im2col) by indexing, then one matmul.
+
+    y[n, o, i, j] = b[o] + Σ_{c,u,v} W[o, c, u, v] · x_pad[n, c, i·s + u·d, j·s + v·d]
+
+The windows are read with integer-array indexing, whose backward scatters
+(adds) each window's gradient back into the input, so dL/dx, dL/dW and dL/db
+all come from existing derivatives. ``groups`` splits the channels into
+independent convolutions. The helpers here are shared with the pooling layers.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ... import _dtype
+from ...creation import empty
+from ...ops.linalg import matmul
+from ...ops.nn_misc import pad
+from ...ops.shape import reshape
+from ...tensor import Tensor
+from .. import init
+from ..parameter import Parameter
+from .module import Module
+
+
+def _pair(v: Any) -> tuple[int, int]:
+    if isinstance(v, (tuple, list)):
+        if len(v) != 2:
+            raise ValueError(f"expected an int or a pair of ints, got {v!r}")
+        return int(v[0]), int(v[1])
+    return int(v), int(v)
+
+
+def out_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool = False) -> int:
+    """Number of window positions along one axis (PyTorch's formula, ceil_mode included)."""
+    span = size + 2 * p - d * (k - 1) - 1
+    n = (-(-span // s) if ceil_mode else span // s) + 1
+    if ceil_mode and (n - 1) * s >= size + p:  # the last window must start inside the input or left padding
+        n -= 1
+    return n
+
+
+def windows(x: Tensor, k: tuple[int, int], s: tuple[int, int], pads: tuple[int, int, int, int],
+            d: tuple[int, int], out_hw: tuple[int, int], value: float = 0.0) -> Tensor:
+    """(N, C, H, W) → (N, C, kh, kw, H_out, W_out): every window, read from x padded with ``value``.
+
+    ``pads`` = (top, bottom, left, right).
+    """
+    top, bottom, left, right = pads
+    if top or bottom or left or right:
+        x = pad(x, [left, right, top, bottom], value=value)
+    rows = np.arange(k[0])[:, None] * d[0] + np.arange(out_hw[0])[None, :] * s[0]  # (kh, H_out)
+    cols = np.arange(k[1])[:, None] * d[1] + np.arange(out_hw[1])[None, :] * s[1]  # (kw, W_out)
+    index = (slice(None), slice(None), Tensor._wrap(rows[:, None, :, None]), Tensor._wrap(cols[None, :, None, :]))
+    return x[index]
+
+
+class Conv2d(Module):
+    """2-D convolution (cross-correlation, as in PyTorch) over (N, C, H, W) or unbatched (C, H, W) input."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 device: Any = None, dtype: Any = None) -> None:
+        super().__init__()
+        if groups <= 0:
+            raise ValueError("groups must be a positive integer")
+        if in_channels % groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        if out_channels % groups != 0:
+            raise ValueError("out_channels must be divisible by groups")
+        if padding_mode != "zeros":
+            raise NotImplementedError(f"Conv2d: padding_mode={padding_mode!r} is not supported (only 'zeros')")
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = _pair(kernel_size)
+        self.stride = _pair(stride)
+        self.dilation = _pair(dilation)
+        if isinstance(padding, str):
+            if padding not in ("same", "valid"):
+                raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
+            if padding == "same" and self.stride != (1, 1):
+                raise ValueError("padding='same' is not supported for strided convolutions")
+            self.padding: Any = padding
+        else:
+            self.padding = _pair(padding)
+        self.groups = groups
+        self.padding_mode = padding_mode
+        dt = _dtype.get_default_dtype() if dtype is None else _dtype.as_dtype(dtype)
+        self.weight = Parameter(empty(out_channels, in_channels // groups, *self.kernel_size, dtype=dt,
+                                      device=device))
+        if bias:
+            self.bias = Parameter(empty(out_channels, dtype=dt, device=device))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            if fan_in != 0:
+                bound = 1 / math.sqrt(fan_in)
+                init.uniform_(self.bias, -bound, bound)
+
+    def _pads(self) -> tuple[int, int, int, int]:
+        if self.padding == "valid":
+            return (0, 0, 0, 0)
+        if self.padding == "same":  # total d(k-1), the extra one on the bottom/right, as PyTorch
+            th, tw = (self.dilation[i] * (self.kernel_size[i] - 1) for i in range(2))
+            return (th // 2, th - th // 2, tw // 2, tw - tw // 2)
+        ph, pw = self.padding
+        return (ph, ph, pw, pw)
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.dim() not in (3, 4):
+            raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
+                               f"{list(input.shape)}")
+        unbatched = input.dim() == 3
+        x = reshape(input, (1, *input.shape)) if unbatched else input
+        n, c, h, w = x.shape
+        if c != self.in_channels:
+            raise RuntimeError(
+                f"Given groups={self.groups}, weight of size {list(self.weight.shape)}, expected input"
+                f"{list(x.shape)} to have {self.weight.shape[1] * self.groups} channels, but got {c} channels instead"
+            )
+        top, bottom, left, right = self._pads()
+        k, s, d = self.kernel_size, self.stride, self.dilation
+        ho = (h + top + bottom - d[0] * (k[0] - 1) - 1) // s[0] + 1
+        wo = (w + left + right - d[1] * (k[1] - 1) - 1) // s[1] + 1
+        if ho <= 0 or wo <= 0:
+            raise RuntimeError("Calculated output size is too small: the kernel is larger than the padded input")
+        cols = windows(x, k, s, (top, bottom, left, right), d, (ho, wo))  # (N, C, kh, kw, Ho, Wo)
+        g = self.groups
+        patches = reshape(cols, (n, g, (c // g) * k[0] * k[1], ho * wo))
+        kernel = reshape(self.weight, (g, self.out_channels // g, -1))
+        out = matmul(kernel, patches)  # (N, g, out/g, Ho·Wo)
+        out = reshape(out, (n, self.out_channels, ho, wo))
+        if self.bias is not None:
+            out = out + reshape(self.bias, (self.out_channels, 1, 1))
+        return reshape(out, out.shape[1:]) if unbatched else out
+
+    def extra_repr(self) -> str:
+        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0, 0):
+            s += f", padding={self.padding}"
+        if self.dilation != (1, 1):
+            s += f", dilation={self.dilation}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        return s
