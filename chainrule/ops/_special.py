@@ -100,6 +100,37 @@ _AS_P = 0.3275911
 _AS_COEFFS = (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)
 
 
+def _cdf_tail_f32(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(Φ(−|a|), e^(−a²/2)) for float32 ``a``: Abramowitz–Stegun 7.1.26, ½·erfc(u) ≈ ½·t·P(t)·e^(−u²)."""
+    u = np.abs(a, out=np.empty(a.shape, a.dtype))  # (out=: 0-d inputs stay arrays for the in-place ops)
+    u *= _AS_P * _SQRT_HALF
+    u += 1
+    np.reciprocal(u, out=u)  # u is now t
+    poly = np.multiply(u, _AS_COEFFS[0], out=np.empty(a.shape, a.dtype))
+    for c in _AS_COEFFS[1:]:
+        poly += c
+        poly *= u
+    e = np.multiply(a, a, out=u)  # t is no longer needed: reuse its buffer
+    e *= -0.5
+    np.exp(e, out=e)
+    poly *= e
+    poly *= 0.5
+    return poly, e
+
+
+def _add_upper_half(out: np.ndarray, tail: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """out += Φ(a), given tail = Φ(−|a|); destroys ``tail``.
+
+    Φ(a) = Φ(−|a|) + [a ≥ 0]·(1 − 2Φ(−|a|)): branch-free (a masked write mispredicts on random signs, 10× slower).
+    """
+    out += tail
+    tail *= -2
+    tail += 1
+    tail *= a >= 0
+    out += tail
+    return out
+
+
 def normal_cdf(a: np.ndarray) -> np.ndarray:
     """Φ(a) = ½(1 + erf(a/√2)), the standard normal CDF (gelu's gate).
 
@@ -115,17 +146,27 @@ def normal_cdf(a: np.ndarray) -> np.ndarray:
         return t
     if a.dtype == _F16:
         return normal_cdf(a.astype(np.float32)).astype(_F16)
-    u = np.abs(a, out=np.empty(a.shape, a.dtype))
-    u *= _AS_P * _SQRT_HALF
-    u += 1
-    np.reciprocal(u, out=u)  # u is now t
-    poly = np.multiply(u, _AS_COEFFS[0], out=np.empty(a.shape, a.dtype))
-    for c in _AS_COEFFS[1:]:
-        poly += c
-        poly *= u
-    e = np.multiply(a, a, out=u)  # t is no longer needed: reuse its buffer
-    e *= -0.5
-    np.exp(e, out=e)
-    poly *= e
-    poly *= 0.5  # ½·erfc(|a|/√2) = Φ(−|a|)
-    return np.subtract(1, poly, out=poly, where=a >= 0)  # Φ(a) = 1 − Φ(−a) for a ≥ 0
+    tail, e = _cdf_tail_f32(a)
+    e[...] = 0
+    return _add_upper_half(e, tail, a)
+
+
+_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+
+
+def gelu_derivative(a: np.ndarray) -> np.ndarray:
+    """Φ(a) + a·φ(a), φ(a) = e^(−a²/2)/√(2π): exact gelu's derivative (float32 shares one exp with Φ)."""
+    if a.dtype == _F16:
+        return gelu_derivative(a.astype(np.float32)).astype(_F16)
+    if a.dtype == np.float64:
+        d = np.multiply(a, a, out=np.empty(a.shape, a.dtype))
+        d *= -0.5
+        np.exp(d, out=d)
+        d *= a
+        d *= _INV_SQRT_2PI
+        d += normal_cdf(a)
+        return d
+    tail, e = _cdf_tail_f32(a)
+    e *= a
+    e *= _INV_SQRT_2PI
+    return _add_upper_half(e, tail, a)
