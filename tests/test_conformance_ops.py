@@ -295,3 +295,38 @@ def test_promotion_keeps_float32_and_grads_follow_inputs() -> None:
     (g,) = cr.autograd.grad(y.sum(), x)
     assert g.dtype == cr.float32
     np.testing.assert_allclose(g.numpy(), [1.25, 2.5 / 3], rtol=1e-6)
+
+
+# --- grad_fn names: PyTorch's node names, so printed graphs and `grad_fn.name()` checks carry over -------------
+
+# entries whose last PyTorch node comes from a different decomposition (composites, views, multi-output
+# nodes); the values and derivatives of these are still checked above
+GRAD_FN_NAME_DIFFERS = {
+    "div.rscalar": "c / x is reciprocal·c in PyTorch (MulBackward0)",
+    "__rtruediv__": "c / x is reciprocal·c in PyTorch (MulBackward0)",
+    "__rsub__": "c − x is RsubBackward1 in PyTorch",
+    "matmul": "batched/vector products end in view nodes (UnsafeViewBackward0, SqueezeBackward4, MvBackward0)",
+    "masked_fill": "recorded as a where (WhereBackward0)", "masked_fill.tensor_value": "recorded as a where",
+    "var_mean": "two nodes, not one VarMeanBackward0", "std_mean": "two nodes, not one StdMeanBackward0",
+    "split": "slices, not one SplitBackward0", "chunk": "slices, not one SplitBackward0",
+    "unbind": "selects, not one UnbindBackward0", "gather": "a 0-d input goes through views",
+    "index_select": "recorded as indexing (IndexBackward0)",
+    "getitem.step_slice": "one combined slice node", "getitem.none": "one combined slice node",
+    "getitem.ellipsis": "one combined slice node", "getitem.tensor_index": "a 0-d index is a select in PyTorch",
+}
+
+
+@pytest.mark.parametrize("info", GRADCHECKED, ids=[o.name for o in GRADCHECKED])
+def test_grad_fn_names(info: OpInfo) -> None:
+    torch = require_torch()
+    if info.name in GRAD_FN_NAME_DIFFERS:
+        pytest.skip(GRAD_FN_NAME_DIFFERS[info.name])
+    for sample in info.samples(np.random.default_rng(0)):
+        _, out_cr = run(cr, info, sample, np.float64, True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            _, out_t = run(torch, info, sample, np.float64, True)
+        for a, e in zip(out_cr, out_t):
+            if isinstance(e, torch.Tensor) and e.grad_fn is not None:
+                assert a.grad_fn is not None, f"{info.name} {sample!r}: no grad_fn, torch has {e.grad_fn.name()}"
+                assert a.grad_fn.name() == e.grad_fn.name(), f"{info.name} {sample!r}"

@@ -214,7 +214,16 @@ def remainder(input: Any, other: Any) -> Tensor:
     a, b, A, B = _pair(input, other)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = np.asarray(np.mod(A, B))
+    if not isinstance(other, Tensor):  # PyTorch's Scalar overload
+        return _finish(RemainderBackward0, r, a, b)
     return _finish(RemainderBackward1, r, a, b)
+
+
+class RemainderBackward0(RemainderBackward1):
+    """z = a mod c (c a number).   ∂z/∂a = 1."""
+
+    __slots__ = ()
+    name = "RemainderBackward0"
 
 
 class NegBackward0(Node):

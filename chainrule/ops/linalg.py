@@ -107,7 +107,8 @@ def _mat(node_cls: type, input: Any, other: Any) -> Tensor:
             ) from None
         raise RuntimeError(
             f"matmul: shapes {list(A.shape)} and {list(B.shape)} cannot be multiplied: the contracted dimensions "
-            f"{A.shape[-1]} and {B.shape[-2] if B.ndim > 1 else B.shape[0]} differ or the batch dimensions do not broadcast"
+            f"{A.shape[-1]} and {B.shape[-2] if B.ndim > 1 else B.shape[0]} differ or the batch dimensions do not "
+            "broadcast"
         ) from None
     t = wrap(out if type(out) is _ndarray else np.asarray(out))
     if GRAD_ENABLED[0] and (a._rg or b._rg):
@@ -128,16 +129,16 @@ def rmatmul(self: Tensor, other: Any) -> Tensor:
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """Product of two matrices (2-D only)."""
     if input.ndim != 2 or mat2.ndim != 2:
-        raise RuntimeError(f"self must be a matrix" if input.ndim != 2 else "mat2 must be a matrix")
+        raise RuntimeError("self must be a matrix" if input.ndim != 2 else "mat2 must be a matrix")
     return _mat(MmBackward0, input, mat2)
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """Batched product of (b, n, m) and (b, m, p) tensors (no broadcasting)."""
     if input.ndim != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor")
+        raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
-        raise RuntimeError(f"batch2 must be a 3D tensor")
+        raise RuntimeError("batch2 must be a 3D tensor")
     if input.shape[0] != mat2.shape[0]:
         raise RuntimeError(
             f"Expected size for first two dimensions of batch2 tensor to be: [{input.shape[0]}, {input.shape[2]}] "
@@ -152,9 +153,9 @@ def dot(input: Tensor, other: Tensor) -> Tensor:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     if input.shape[0] != other.shape[0]:
         raise RuntimeError(
-            "inconsistent tensor size, expected tensor [{}] and src [{}] to have the same number of elements, "
-            "but got {} and {} elements respectively".format(input.shape[0], other.shape[0], input.shape[0],
-                                                             other.shape[0])
+            f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src [{other.shape[0]}] to have the "
+            "same number of elements, "
+            f"but got {input.shape[0]} and {other.shape[0]} elements respectively"
         )
     return _mat(DotBackward0, input, other)
 

@@ -465,7 +465,8 @@ def ceil(input: Tensor) -> Tensor:
 
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001
     """Round half to even (as PyTorch); derivative 0."""
-    return _unary(_round_node("RoundBackward0"), lambda a: np.round(a, decimals), input, keep_int=True)
+    name = "RoundBackward1" if decimals else "RoundBackward0"  # PyTorch's round.decimals overload
+    return _unary(_round_node(name), lambda a: np.round(a, decimals), input, keep_int=True)
 
 
 def trunc(input: Tensor) -> Tensor:

@@ -251,6 +251,13 @@ class ProdBackward0(Node):
         return (ge * _prod_others(a, self.dims),)
 
 
+class ProdBackward1(ProdBackward0):
+    """prod(x, dim): the same rule along one dim."""
+
+    __slots__ = ()
+    name = "ProdBackward1"
+
+
 def _prod_others_tensor(a: Tensor, dims: tuple[int, ...] | None) -> Tensor:
     """Π_{j≠i} a_j as a recorded computation: prod over the last axis of a with its diagonal set to 1.
 
@@ -294,7 +301,7 @@ def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
     elif A.dtype.kind in "biu":
         A = A.astype(np.int64)
     dims = (wrap_dim(dim, A.ndim),) if dim is not None else None
-    cls = ProdBackward0
+    cls = ProdBackward0 if dim is None else ProdBackward1
     return _reduce_node(cls, A.prod(axis=dims, keepdims=keepdim), input, dims, keepdim)
 
 
@@ -475,7 +482,7 @@ class NormBackward1(Node):
     """y = (Σ|xᵢ|ᵖ)^(1/p).   ∂y/∂xᵢ = sign(xᵢ)|xᵢ|ᵖ⁻¹ / yᵖ⁻¹   (0 where y = 0, like PyTorch)."""
 
     __slots__ = ("dims", "keepdim", "shape", "p")
-    name = "NormBackward1"
+    name = "LinalgVectorNormBackward0"  # PyTorch's norm dispatches to linalg.vector_norm
     saves = SAVE_INPUTS | SAVE_OUTPUT
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:

@@ -14,7 +14,7 @@ import numpy as np
 
 from .._dtype import promote_arrays
 from ..autograd.graph import SAVE_INPUTS
-from ._util import GRAD_ENABLED, Node, Tensor, promote_pair, record, wrap, _scalar_operand, _scalar_result
+from ._util import GRAD_ENABLED, Node, Tensor, _scalar_operand, _scalar_result, promote_pair, record, wrap
 
 _ndarray = np.ndarray
 
@@ -39,7 +39,8 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
     if input is None and other is None:
         return tuple(wrap(i.astype(np.int64)) for i in np.nonzero(C))
     if C.dtype.kind != "b":
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {_tn(C.dtype)}")
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{_tn(C.dtype)}")
     if isinstance(input, Tensor) or isinstance(other, Tensor):
         if isinstance(input, Tensor) and isinstance(other, Tensor):
             a, b = input, other
@@ -94,6 +95,16 @@ class ClampBackward1(Node):
         return (F.where(keep, g, 0.0),)
 
 
+class ClampMinBackward0(ClampBackward1):
+    __slots__ = ()
+    name = "ClampMinBackward0"
+
+
+class ClampMaxBackward0(ClampBackward1):
+    __slots__ = ()
+    name = "ClampMaxBackward0"
+
+
 class ClampBackward0(Node):
     """y = clamp(x, lo, hi) with tensor bounds.   Gradient to x inside [lo, hi], to lo below it, to hi above it."""
 
@@ -111,7 +122,8 @@ class ClampBackward0(Node):
         return ga, glo, ghi
 
 
-def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+def clamp(input: Tensor, min: Any = None, max: Any = None, *,  # noqa: A002
+          _node_cls: type = ClampBackward1) -> Tensor:
     """Limit values to [min, max]; the gradient passes at both bounds (PyTorch's convention)."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -142,7 +154,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
         out = np.minimum(out, np.asarray(hi, dtype=A.dtype))
     t = wrap(np.asarray(out, dtype=A.dtype))
     if GRAD_ENABLED[0] and input._rg:
-        node = ClampBackward1.__new__(ClampBackward1)
+        node = _node_cls.__new__(_node_cls)
         node.lo, node.hi = lo, hi
         record(node, t, (input,))
     return t
@@ -153,11 +165,11 @@ def clip(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A0
 
 
 def clamp_min(input: Tensor, min: Any) -> Tensor:  # noqa: A002
-    return clamp(input, min=min)
+    return clamp(input, min=min, _node_cls=ClampMinBackward0)
 
 
 def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
-    return clamp(input, max=max)
+    return clamp(input, max=max, _node_cls=ClampMaxBackward0)
 
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:

@@ -77,7 +77,7 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:
 
 def view(input: Tensor, *shape: Any) -> Tensor:
     """``reshape`` that must not copy; a dtype argument reinterprets the bytes instead."""
-    if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list, np.integer)) and not isinstance(shape[0], Tensor):
+    if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list, np.integer, Tensor)):
         from .._dtype import as_dtype
 
         return wrap(input._data.view(as_dtype(shape[0]).np))
@@ -118,15 +118,28 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     A = input._data
     if dim is None:
         sh = tuple(s for s in A.shape if s != 1)
+        cls: type = SqueezeBackward0
     else:
         dims = norm_dims(dim, A.ndim) or ()
         sh = tuple(s for i, s in enumerate(A.shape) if not (i in dims and s == 1))
-    return _view(SqueezeBackward0, A.reshape(sh), input, shape=A.shape)
+        # PyTorch's names: squeeze() / squeeze(int) / squeeze(tuple)
+        cls = SqueezeBackward2 if isinstance(dim, (tuple, list)) else SqueezeBackward1
+    return _view(cls, A.reshape(sh), input, shape=A.shape)
 
 
 class SqueezeBackward0(ViewBackward0):
     __slots__ = ()
     name = "SqueezeBackward0"
+
+
+class SqueezeBackward1(ViewBackward0):
+    __slots__ = ()
+    name = "SqueezeBackward1"
+
+
+class SqueezeBackward2(ViewBackward0):
+    __slots__ = ()
+    name = "SqueezeBackward2"
 
 
 class UnsqueezeBackward0(ViewBackward0):
@@ -190,8 +203,13 @@ def t(input: Tensor) -> Tensor:
     """Transpose of a ≤2-D tensor."""
     if input._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D")
-    return transpose(input, 0, 1) if input._data.ndim == 2 else _view(TransposeBackward0, input._data, input,
-                                                                         inv=tuple(range(input._data.ndim)))
+    A = input._data
+    return _view(TBackward0, A.T, input, inv=tuple(reversed(range(A.ndim))))
+
+
+class TBackward0(TransposeBackward0):
+    __slots__ = ()
+    name = "TBackward0"
 
 
 def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
@@ -297,7 +315,8 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: Any = None) -> Tensor:
         s = x._data.shape
         if len(s) != ref.ndim or any(a != b for k, (a, b) in enumerate(zip(s, ref.shape)) if k != d):
             raise RuntimeError(
-                f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[0 if d else 1] if ref.ndim > 1 else ''}"
+                f"Sizes of tensors must match except in dimension {d}. "
+                f"Expected size {ref.shape[0 if d else 1] if ref.ndim > 1 else ''}"
                 f" but got size {s[0 if d else 1] if len(s) > 1 else ''} for tensor number {i} in the list. "
                 f"(shapes: {[list(x._data.shape) for x in used]})"
             )
@@ -547,10 +566,17 @@ def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     return t
 
 
+class TriuBackward0(TrilBackward0):
+    """y = triu(x, k).   ∂L/∂x = triu(G, k)."""
+
+    __slots__ = ()
+    name = "TriuBackward0"
+
+
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     t = wrap(np.triu(input._data, diagonal))
     if GRAD_ENABLED[0] and input._rg:
-        node = TrilBackward0.__new__(TrilBackward0)
+        node = TriuBackward0.__new__(TriuBackward0)
         node.k, node.upper = diagonal, True
         record(node, t, (input,))
     return t
