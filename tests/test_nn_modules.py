@@ -888,6 +888,22 @@ def test_conv2d_matches_torch(kwargs: dict[str, Any]) -> None:
     assert_close(mc(cr.tensor(unbatched)), mt(torch.from_numpy(unbatched)).detach())
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")
+@pytest.mark.parametrize("kwargs", [{}, {"stride": 2, "padding": 2, "dilation": 2}, {"groups": 2, "bias": False},
+                                    {"padding": "same", "kernel_size": 4}])
+def test_conv1d_matches_torch(kwargs: dict[str, Any]) -> None:
+    torch = require_torch()
+    kwargs = {"kernel_size": 3, **kwargs}
+    mc = cnn.Conv1d(4, 6, dtype=cr.float64, **kwargs)
+    mt = torch.nn.Conv1d(4, 6, dtype=torch.float64, **kwargs)
+    assert repr(mc) == repr(mt)
+    assert [(n, tuple(p.shape)) for n, p in mc.named_parameters()] == \
+        [(n, tuple(p.shape)) for n, p in mt.named_parameters()]
+    _compare_module(mc, mt, np.random.default_rng(16).standard_normal((2, 4, 9)))
+    unbatched = np.random.default_rng(17).standard_normal((4, 8))
+    assert_close(mc(cr.tensor(unbatched)), mt(torch.from_numpy(unbatched)).detach())
+
+
 POOL_CASES = [
     ("MaxPool2d", {"kernel_size": 2}), ("MaxPool2d", {"kernel_size": 3, "stride": 2, "padding": 1}),
     ("MaxPool2d", {"kernel_size": 3, "stride": 2, "ceil_mode": True}),

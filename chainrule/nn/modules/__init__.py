@@ -29,7 +29,7 @@ from .activation import (
     Threshold,
 )
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
-from .conv import Conv2d
+from .conv import Conv1d, Conv2d
 from .dropout import Dropout
 from .linear import Flatten, Identity, Linear, Unflatten
 from .loss import (
@@ -63,5 +63,5 @@ __all__ = [
     "KLDivLoss", "PoissonNLLLoss", "SoftMarginLoss", "MarginRankingLoss", "HingeEmbeddingLoss",
     "CosineEmbeddingLoss", "LayerNorm", "BatchNorm1d", "BatchNorm2d", "Embedding",
     "ParameterList", "ParameterDict", "RNNBase", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
-    "Conv2d", "MaxPool2d", "AvgPool2d",
+    "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
 ]

@@ -58,6 +58,31 @@ def windows(x: Tensor, k: tuple[int, int], s: tuple[int, int], pads: tuple[int, 
     return x[index]
 
 
+def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: tuple[int, int],
+           pads: tuple[int, int, int, int], dilation: tuple[int, int], groups: int) -> Tensor:
+    """(N, C, H, W) ⋆ (O, C/groups, kh, kw) → (N, O, H_out, W_out); ``pads`` = (top, bottom, left, right)."""
+    n, c, h, w = x.shape
+    out_channels, c_per_group, kh, kw = weight.shape
+    if c != c_per_group * groups:
+        raise RuntimeError(
+            f"Given groups={groups}, weight of size {list(weight.shape)}, expected input{list(x.shape)} to have "
+            f"{c_per_group * groups} channels, but got {c} channels instead"
+        )
+    top, bottom, left, right = pads
+    s, d = stride, dilation
+    ho = (h + top + bottom - d[0] * (kh - 1) - 1) // s[0] + 1
+    wo = (w + left + right - d[1] * (kw - 1) - 1) // s[1] + 1
+    if ho <= 0 or wo <= 0:
+        raise RuntimeError("Calculated output size is too small: the kernel is larger than the padded input")
+    cols = windows(x, (kh, kw), s, pads, d, (ho, wo))  # (N, C, kh, kw, Ho, Wo)
+    patches = reshape(cols, (n, groups, c_per_group * kh * kw, ho * wo))
+    kernel = reshape(weight, (groups, out_channels // groups, -1))
+    out = reshape(matmul(kernel, patches), (n, out_channels, ho, wo))  # (N, g, O/g, Ho·Wo) → (N, O, Ho, Wo)
+    if bias is not None:
+        out = out + reshape(bias, (out_channels, 1, 1))
+    return out
+
+
 class Conv2d(Module):
     """2-D convolution (cross-correlation, as in PyTorch) over (N, C, H, W) or unbatched (C, H, W) input."""
 
@@ -120,26 +145,7 @@ class Conv2d(Module):
                                f"{list(input.shape)}")
         unbatched = input.dim() == 3
         x = reshape(input, (1, *input.shape)) if unbatched else input
-        n, c, h, w = x.shape
-        if c != self.in_channels:
-            raise RuntimeError(
-                f"Given groups={self.groups}, weight of size {list(self.weight.shape)}, expected input"
-                f"{list(x.shape)} to have {self.weight.shape[1] * self.groups} channels, but got {c} channels instead"
-            )
-        top, bottom, left, right = self._pads()
-        k, s, d = self.kernel_size, self.stride, self.dilation
-        ho = (h + top + bottom - d[0] * (k[0] - 1) - 1) // s[0] + 1
-        wo = (w + left + right - d[1] * (k[1] - 1) - 1) // s[1] + 1
-        if ho <= 0 or wo <= 0:
-            raise RuntimeError("Calculated output size is too small: the kernel is larger than the padded input")
-        cols = windows(x, k, s, (top, bottom, left, right), d, (ho, wo))  # (N, C, kh, kw, Ho, Wo)
-        g = self.groups
-        patches = reshape(cols, (n, g, (c // g) * k[0] * k[1], ho * wo))
-        kernel = reshape(self.weight, (g, self.out_channels // g, -1))
-        out = matmul(kernel, patches)  # (N, g, out/g, Ho·Wo)
-        out = reshape(out, (n, self.out_channels, ho, wo))
-        if self.bias is not None:
-            out = out + reshape(self.bias, (self.out_channels, 1, 1))
+        out = conv2d(x, self.weight, self.bias, self.stride, self._pads(), self.dilation, self.groups)
         return reshape(out, out.shape[1:]) if unbatched else out
 
     def extra_repr(self) -> str:
@@ -147,6 +153,66 @@ class Conv2d(Module):
         if self.padding != (0, 0):
             s += f", padding={self.padding}"
         if self.dilation != (1, 1):
+            s += f", dilation={self.dilation}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        return s
+
+
+def _single(v: Any) -> tuple[int]:
+    if isinstance(v, (tuple, list)):
+        if len(v) != 1:
+            raise ValueError(f"expected an int or a 1-tuple, got {v!r}")
+        return (int(v[0]),)
+    return (int(v),)
+
+
+class Conv1d(Conv2d):
+    """1-D convolution over (N, C, L) or unbatched (C, L) input: a Conv2d over a height-1 image.
+
+    The weight keeps PyTorch's shape (out_channels, in_channels/groups, kernel_size).
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 device: Any = None, dtype: Any = None) -> None:
+        pad2 = padding if isinstance(padding, str) else (0, _single(padding)[0])
+        super().__init__(in_channels, out_channels, (1, _single(kernel_size)[0]), (1, _single(stride)[0]), pad2,
+                         (1, _single(dilation)[0]), groups, bias, padding_mode, device, dtype)
+        # store the 1-D geometry and a 3-D weight, as PyTorch's state_dict has them
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(stride)
+        self.dilation = _single(dilation)
+        self.padding = padding if isinstance(padding, str) else _single(padding)
+        self.weight = Parameter(reshape(self.weight.detach(), (out_channels, in_channels // groups,
+                                                                self.kernel_size[0])))
+
+    def _pads(self) -> tuple[int, int, int, int]:
+        if self.padding == "valid":
+            return (0, 0, 0, 0)
+        if self.padding == "same":
+            total = self.dilation[0] * (self.kernel_size[0] - 1)
+            return (0, 0, total // 2, total - total // 2)
+        return (0, 0, self.padding[0], self.padding[0])
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.dim() not in (2, 3):
+            raise RuntimeError(f"Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: "
+                               f"{list(input.shape)}")
+        unbatched = input.dim() == 2
+        x = reshape(input, (1 if unbatched else input.shape[0], input.shape[-2], 1, input.shape[-1]))
+        w = self.weight
+        out = conv2d(x, reshape(w, (*w.shape[:2], 1, w.shape[2])), self.bias, (1, self.stride[0]), self._pads(),
+                     (1, self.dilation[0]), self.groups)
+        return reshape(out, out.shape[1:2] + out.shape[3:]) if unbatched else reshape(out, (*out.shape[:2], -1))
+
+    def extra_repr(self) -> str:
+        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0,):
+            s += f", padding={self.padding}"
+        if self.dilation != (1,):
             s += f", dilation={self.dilation}"
         if self.groups != 1:
             s += f", groups={self.groups}"
