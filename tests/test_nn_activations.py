@@ -467,6 +467,12 @@ def test_misuse_raises_pytorchs_error(call: Any, exc: type, match: str) -> None:
         call()
 
 
+@pytest.mark.parametrize("name", [n for n in UNARY if n not in ("sigmoid", "tanh")] + ["glu"])
+def test_non_tensor_input_is_a_type_error_naming_the_argument(name: str) -> None:
+    with pytest.raises(TypeError, match="argument 'input' .*must be Tensor, not float"):
+        getattr(A, name)(3.0)
+
+
 def test_prelu_scalar_and_single_weight_shapes() -> None:
     torch = require_torch()
     for xs, ws in [((3,), (1,)), ((), (1,)), ((2, 3), ()), ((2, 3, 4), (3,))]:

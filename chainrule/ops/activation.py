@@ -75,20 +75,25 @@ def _on_graph(F: Any, grad: Any, x: Any) -> Any:
     return grad
 
 
-def _floating(input: Tensor, kernel: str) -> np.ndarray:
-    """The input's array; integer inputs raise like PyTorch's CPU kernels (no implicit float conversion)."""
+def _check_tensor(input: Any, fn: str) -> None:
     if not isinstance(input, Tensor):
-        raise TypeError(f"{kernel.split('_')[0]}(): argument 'input' must be Tensor, not {type(input).__name__}")
+        raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+
+
+def _floating(input: Tensor, kernel: str, fn: str) -> np.ndarray:
+    """The input's array; integer inputs raise like PyTorch's CPU kernels (no implicit float conversion)."""
+    _check_tensor(input, fn)
     A = input._data
     if A.dtype.kind != "f":
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_TYPE_NAMES.get(str(A.dtype), A.dtype)}\'')
     return A
 
 
-def _to_float(input: Tensor) -> np.ndarray:
+def _to_float(input: Tensor, fn: str) -> np.ndarray:
     """Integer/bool inputs promote to the default float dtype (sigmoid-like composites do this in PyTorch)."""
     from .._dtype import _default
 
+    _check_tensor(input, fn)
     A = input._data
     return A if A.dtype.kind == "f" else A.astype(_default[0].np)
 
@@ -105,6 +110,7 @@ def _named(base: type, name: str) -> type:
 # ---------------------------------------------------------------------------------------------- relu family
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0) (integers stay integers).   relu′(x) = 1 if x > 0 else 0   (0 at the kink, 1 for NaN)."""
+    _check_tensor(input, "relu")
     return _maybe_inplace(input, inplace, _relu_op)
 
 
@@ -122,6 +128,7 @@ class HardtanhBackward0(Node):
 
 @_silenced
 def _hardtanh(input: Tensor, lo: float, hi: float) -> Tensor:
+    _check_tensor(input, "hardtanh")
     A = input._data
     if A.dtype.kind == "b":
         raise RuntimeError("Bool inputs not supported for hardtanh")
@@ -159,7 +166,7 @@ _LeakyReluBackward1 = _named(LeakyReluBackward0, "LeakyReluBackward1")
 
 @_silenced
 def _leaky_relu(input: Tensor, slope: float, node: type) -> Tensor:
-    A = _floating(input, "leaky_relu_cpu")
+    A = _floating(input, "leaky_relu_cpu", "leaky_relu")
     return make(node, np.where(A > 0, A, A * slope), (input,), slope=slope)
 
 
@@ -202,9 +209,10 @@ _CeluBackward1 = _named(CeluBackward0, "CeluBackward1")
 
 
 @_silenced
-def _elu(input: Tensor, alpha: float, scale: float, input_scale: float, node: type, kernel: str,
+def _elu(input: Tensor, alpha: float, scale: float, input_scale: float, node: type, fn: str,
          grad_input_scale: float | None = None) -> Tensor:
-    A = _floating(input, kernel)
+    kernel = "elu_cpu"
+    A = _floating(input, kernel, fn)
     neg = A <= 0
     E = np.minimum(A, 0, out=np.empty(A.shape, A.dtype))  # (out=: 0-d inputs stay arrays for the in-place ops)
     E *= input_scale
@@ -218,13 +226,13 @@ def _elu(input: Tensor, alpha: float, scale: float, input_scale: float, node: ty
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, else α(eˣ − 1).   elu′(x) = 1 for x > 0, else α·eˣ   (α at x = 0)."""
     node = _EluBackward1 if inplace else EluBackward0
-    return _maybe_inplace(input, inplace, _elu, alpha, 1.0, 1.0, node, "elu_cpu")
+    return _maybe_inplace(input, inplace, _elu, alpha, 1.0, 1.0, node, "elu")
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """λ·elu(x, α), λ = 1.0507…, α = 1.6733….   selu′(x) = λ for x > 0, else λα·eˣ   (λα = 1.758099 at 0)."""
     node = _EluBackward1 if inplace else EluBackward0
-    return _maybe_inplace(input, inplace, _elu, _SELU_ALPHA, _SELU_SCALE, 1.0, node, "elu_cpu")
+    return _maybe_inplace(input, inplace, _elu, _SELU_ALPHA, _SELU_SCALE, 1.0, node, "selu")
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -234,7 +242,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     node = _CeluBackward1 if inplace else CeluBackward0
     # PyTorch's celu backward uses 1/float32(α) as the exponent's scale (its forward uses 1/α)
     grad_scale = 1.0 / float(np.float32(alpha))
-    return _maybe_inplace(input, inplace, _elu, alpha, 1.0, 1.0 / alpha, node, "elu_cpu", grad_scale)
+    return _maybe_inplace(input, inplace, _elu, alpha, 1.0, 1.0 / alpha, node, "celu", grad_scale)
 
 
 # ---------------------------------------------------------------------------------------------- smooth gates
@@ -291,7 +299,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x·Φ(x) (``approximate='tanh'``: ½x(1 + tanh(√(2/π)(x + 0.044715x³)))).   gelu′(x) = Φ(x) + x·φ(x)."""
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
-    A = _floating(input, "GeluKernelImpl")
+    A = _floating(input, "GeluKernelImpl", "gelu")
     return make(GeluBackward0, _gelu_array(A, approximate), (input,), approximate=approximate)
 
 
@@ -310,7 +318,7 @@ class SiluBackward0(Node):
 
 @_silenced
 def _silu(input: Tensor) -> Tensor:
-    A = _floating(input, "silu_cpu")
+    A = _floating(input, "silu_cpu", "silu")
     R = _special.sigmoid(A)
     R *= A
     return make(SiluBackward0, R, (input,))
@@ -336,7 +344,7 @@ class MishBackward0(Node):
 
 @_silenced
 def _mish(input: Tensor) -> Tensor:
-    A = _floating(input, "mish_cpu")
+    A = _floating(input, "mish_cpu", "mish")
     R = _special.softplus(A)
     np.tanh(R, out=R)
     R *= A
@@ -364,7 +372,7 @@ class SoftplusBackward0(Node):
 @_silenced
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """ln(1 + e^(βx))/β, linear (= x) where βx > threshold.   softplus′(x) = σ(βx) (1 on the linear part)."""
-    A = _floating(input, "softplus_cpu")
+    A = _floating(input, "softplus_cpu", "softplus")
     BX = A * beta if beta != 1 else A
     R = _special.softplus(BX)
     if beta != 1:
@@ -387,7 +395,7 @@ class LogSigmoidBackward0(Node):
 @_silenced
 def logsigmoid(input: Tensor) -> Tensor:
     """ln σ(x) = min(x, 0) − ln(1 + e^(−|x|)) (finite for every finite x).   logsigmoid′(x) = σ(−x)."""
-    A = _floating(input, "log_sigmoid_cpu")
+    A = _floating(input, "log_sigmoid_cpu", "logsigmoid")
     R = _special.softplus(-A)
     np.negative(R, out=R)
     return make(LogSigmoidBackward0, R, (input,))
@@ -408,7 +416,7 @@ class SoftsignBackward(Node):
 @_silenced
 def softsign(input: Tensor) -> Tensor:
     """x/(1 + |x|) (integers give floats).   softsign′(x) = 1/(1 + |x|)²."""
-    A = _to_float(input)
+    A = _to_float(input, "softsign")
     return make(SoftsignBackward, A / (np.abs(A) + 1), (input,))
 
 
@@ -427,7 +435,7 @@ class TanhshrinkBackward(Node):
 @_silenced
 def tanhshrink(input: Tensor) -> Tensor:
     """x − tanh x (integers give floats).   tanhshrink′(x) = tanh² x."""
-    A = _to_float(input)
+    A = _to_float(input, "tanhshrink")
     return make(TanhshrinkBackward, A - np.tanh(A), (input,))
 
 
@@ -446,7 +454,7 @@ class HardsigmoidBackward0(Node):
 
 @_silenced
 def _hardsigmoid(input: Tensor) -> Tensor:
-    A = _floating(input, "hardsigmoid_cpu")
+    A = _floating(input, "hardsigmoid_cpu", "hardsigmoid")
     R = np.add(A, 3, out=np.empty(A.shape, A.dtype))
     np.clip(R, 0, 6, out=R)
     R /= 6
@@ -473,7 +481,7 @@ class HardswishBackward0(Node):
 
 @_silenced
 def _hardswish(input: Tensor) -> Tensor:
-    A = _floating(input, "hardswish_cpu")
+    A = _floating(input, "hardswish_cpu", "hardswish")
     R = np.add(A, 3, out=np.empty(A.shape, A.dtype))
     np.clip(R, 0, 6, out=R)
     R *= A
@@ -508,7 +516,7 @@ class HardshrinkBackward0(SoftshrinkBackward0):
 @_silenced
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x − λ·sign(x) outside [−λ, λ], 0 inside.   softshrink′(x) = 1 for |x| > λ, else 0."""
-    A = _floating(input, "softshrink_check")
+    A = _floating(input, "softshrink_check", "softshrink")
     if lambd < 0:
         limit = "3.40282e+38" if A.dtype == np.float32 else "1.79769e+308"
         tn = _TYPE_NAMES.get(str(A.dtype), str(A.dtype))
@@ -522,7 +530,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 @_silenced
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x outside [−λ, λ], 0 inside.   hardshrink′(x) = 1 for |x| > λ, else 0."""
-    A = _floating(input, "hardshrink_cpu")
+    A = _floating(input, "hardshrink_cpu", "hardshrink")
     R = np.where((A >= -lambd) & (A <= lambd), 0, A).astype(A.dtype, copy=False)
     return make(HardshrinkBackward0, R, (input,), lambd=lambd)
 
@@ -546,7 +554,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x if x > 0 else a·x, with ``weight`` a of 1 or C = input.shape[1] elements.   ∂/∂x = 1 | a, ∂/∂a = 0 | x."""
     from .shape import reshape
 
-    A = _floating(input, "prelu_cpu")
+    A = _floating(input, "prelu_cpu", "prelu")
     if not isinstance(weight, Tensor):
         raise TypeError(f"prelu(): argument 'weight' must be Tensor, not {type(weight).__name__}")
     W = weight._data
@@ -586,7 +594,7 @@ class GluBackward0(Node):
 @_silenced
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """a ⊙ σ(b) with [a, b] the two halves of x along ``dim``.   ∂/∂a = σ(b), ∂/∂b = a·σ(b)(1 − σ(b))."""
-    A = _floating(input, "glu_cpu")
+    A = _floating(input, "glu_cpu", "glu")
     if A.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     d = wrap_dim(dim, A.ndim)
@@ -616,7 +624,7 @@ class ErfBackward0(Node):
 @_silenced
 def erf(input: Tensor) -> Tensor:
     """erf x (the create_graph form of ``F.erf``, used by gelu's backward).   erf′(x) = (2/√π)e^(−x²)."""
-    A = _to_float(input)
+    A = _to_float(input, "erf")
     t = wrap(_special.erf(A))
     if GRAD_ENABLED[0] and input._rg:
         record(ErfBackward0.__new__(ErfBackward0), t, (input,))
