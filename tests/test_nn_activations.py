@@ -60,6 +60,7 @@ CASES = [
     Case("softplus"),
     Case("softplus", {"beta": 2.0, "threshold": 5.0}),
     Case("softplus", {"beta": 0.5, "threshold": 30.0}),
+    Case("softplus", {"beta": -1.0}),
     Case("softsign"),
     Case("hardtanh"),
     Case("hardtanh", {"min_val": -2.0, "max_val": 0.5}),
