@@ -276,6 +276,16 @@ def test_registries_and_attributes_stay_in_sync_through_copies() -> None:
     assert m[0].weight is not copy.deepcopy(m)[0].weight
 
 
+def test_module_init_rejects_arguments_like_torch() -> None:
+    torch = require_torch()
+    for args, kwargs in (((1,), {}), ((), {"x": 1})):
+        with pytest.raises(TypeError) as err_t:
+            torch.nn.Module(*args, **kwargs)
+        with pytest.raises(TypeError) as err_c:
+            cnn.Module(*args, **kwargs)
+        assert str(err_c.value) == str(err_t.value)
+
+
 def test_shared_parameter_is_yielded_once() -> None:
     a = cnn.Linear(2, 2)
     b = cnn.Linear(2, 2)

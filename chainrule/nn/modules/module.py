@@ -147,8 +147,10 @@ class Module:
     _modules: dict[str, Module | None]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if args or kwargs:
-            raise TypeError(f"{type(self).__name__}.__init__() got an unexpected argument")
+        if kwargs:
+            raise TypeError(f"Module.__init__() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        if args:
+            raise TypeError(f"Module.__init__() takes 1 positional argument but {len(args) + 1} were given")
         setattr_ = object.__setattr__
         setattr_(self, "training", True)
         d = self.__dict__
