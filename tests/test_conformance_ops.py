@@ -330,3 +330,97 @@ def test_grad_fn_names(info: OpInfo) -> None:
             if isinstance(e, torch.Tensor) and e.grad_fn is not None:
                 assert a.grad_fn is not None, f"{info.name} {sample!r}: no grad_fn, torch has {e.grad_fn.name()}"
                 assert a.grad_fn.name() == e.grad_fn.name(), f"{info.name} {sample!r}"
+
+
+# --- misuse: the same exception type as PyTorch, and PyTorch's message where it is one sentence --------------
+
+def _t(m: Any, shape: tuple[int, ...], dtype: str | None = None) -> Any:
+    a = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape)
+    return m.from_numpy(a) if dtype is None else m.from_numpy(a).to(getattr(m, dtype))
+
+
+T = _t
+MISUSE: dict[str, Any] = {
+ "add_shapes": lambda m: m.add(T(m,(2,3)), T(m,(4,))),
+ "mul_shapes": lambda m: T(m,(2,3)) * T(m,(3,2)),
+ "matmul_inner": lambda m: m.matmul(T(m,(2,3)), T(m,(2,3))),
+ "matmul_0d": lambda m: m.matmul(T(m,()), T(m,(3,))),
+ "mm_1d": lambda m: m.mm(T(m,(3,)), T(m,(3,2))),
+ "mm_inner": lambda m: m.mm(T(m,(2,3)), T(m,(2,3))),
+ "bmm_batch": lambda m: m.bmm(T(m,(2,2,3)), T(m,(3,3,4))),
+ "dot_2d": lambda m: m.dot(T(m,(2,3)), T(m,(2,3))),
+ "sum_dim_range": lambda m: m.sum(T(m,(2,3)), 2),
+ "sum_dup_dims": lambda m: m.sum(T(m,(2,3)), (0,0)),
+ "mean_int": lambda m: m.mean(T(m,(2,3),"int64")),
+ "var_int": lambda m: m.var(T(m,(2,3),"int64")),
+ "max_empty": lambda m: m.max(T(m,(0,))),
+ "max_dim_empty": lambda m: m.max(T(m,(0,3)), 0),
+ "argmax_range": lambda m: m.argmax(T(m,(2,3)), 5),
+ "softmax_range": lambda m: m.softmax(T(m,(2,3)), 2),
+ "log_softmax_range": lambda m: m.log_softmax(T(m,(2,3)), -3),
+ "logsumexp_range": lambda m: m.logsumexp(T(m,(2,3)), 3),
+ "cat_shapes": lambda m: m.cat([T(m,(2,3)), T(m,(2,4))], 0),
+ "cat_ndim": lambda m: m.cat([T(m,(2,3)), T(m,(3,))], 0),
+ "cat_empty_list": lambda m: m.cat([]),
+ "stack_shapes": lambda m: m.stack([T(m,(2,3)), T(m,(3,2))]),
+ "reshape_numel": lambda m: m.reshape(T(m,(2,3)), (4,2)),
+ "reshape_two_infer": lambda m: m.reshape(T(m,(2,3)), (-1,-1)),
+ "view_numel": lambda m: T(m,(2,3)).view(5),
+ "transpose_range": lambda m: m.transpose(T(m,(2,3)), 0, 2),
+ "t_3d": lambda m: m.t(T(m,(2,3,4))),
+ "permute_len": lambda m: m.permute(T(m,(2,3)), (0,)),
+ "permute_dup": lambda m: m.permute(T(m,(2,3)), (0,0)),
+ "unsqueeze_range": lambda m: m.unsqueeze(T(m,(2,3)), 4),
+ "squeeze_range": lambda m: m.squeeze(T(m,(2,3)), 3),
+ "expand_bad": lambda m: T(m,(2,3)).expand(4,3),
+ "expand_fewer": lambda m: T(m,(2,3)).expand(3),
+ "flatten_range": lambda m: m.flatten(T(m,(2,3)), 0, 5),
+ "gather_index_dtype": lambda m: m.gather(T(m,(2,3)), 1, T(m,(2,2),"int32")),
+ "gather_oob": lambda m: m.gather(T(m,(2,3)), 1, m.tensor([[0,3],[1,1]])),
+ "gather_ndim": lambda m: m.gather(T(m,(2,3)), 1, m.tensor([0,1])),
+ "index_oob": lambda m: T(m,(2,3))[5],
+ "index_too_many": lambda m: T(m,(2,3))[0,0,0],
+ "index_list_oob": lambda m: T(m,(2,3))[[0,7]],
+ "mask_shape": lambda m: T(m,(2,3))[m.tensor([True,False,True])],
+ "where_cond_float": lambda m: m.where(T(m,(2,3)), T(m,(2,3)), T(m,(2,3))),
+ "where_shapes": lambda m: m.where(m.tensor([True,False]), T(m,(3,)), T(m,(3,))),
+ "clamp_none": lambda m: m.clamp(T(m,(2,3))),
+ "pow_int_neg": lambda m: m.pow(T(m,(3,),"int64"), -1),
+ "div_bad_mode": lambda m: m.div(T(m,(3,)), T(m,(3,)), rounding_mode="round"),
+ "maximum_shapes": lambda m: m.maximum(T(m,(2,3)), T(m,(2,))),
+ "sub_bool": lambda m: m.sub(m.tensor([True]), m.tensor([False])),
+ "neg_bool": lambda m: -m.tensor([True]),
+ "split_zero": lambda m: m.split(T(m,(4,)), 0),
+ "chunk_zero": lambda m: m.chunk(T(m,(4,)), 0),
+ "narrow_oob": lambda m: m.narrow(T(m,(4,)), 0, 2, 5),
+ "repeat_fewer": lambda m: T(m,(2,3)).repeat(2),
+ "tril_1d": lambda m: m.tril(T(m,(3,))),
+ "norm_int": lambda m: m.norm(T(m,(3,),"int64")),
+ "cumsum_range": lambda m: m.cumsum(T(m,(3,)), 1),
+ "flip_dup": lambda m: m.flip(T(m,(2,3)), (0,0)),
+ "movedim_dup": lambda m: m.movedim(T(m,(2,3)), (0,1), (0,0)),
+ "index_select_2d": lambda m: m.index_select(T(m,(2,3)), 0, m.tensor([[0]])),
+ "masked_fill_float_mask": lambda m: m.masked_fill(T(m,(2,)), T(m,(2,)), 1.0),
+ "setitem_shape": lambda m: T(m,(2,3)).__setitem__(0, T(m,(4,))),
+ "item_many": lambda m: T(m,(2,)).item(),
+ "softmax_int": lambda m: m.softmax(T(m,(3,),"int64"), 0),
+ "prod_dim_tuple": lambda m: m.prod(T(m,(2,3)), (0,1)),
+}
+
+
+def _raised(m: Any, case: Any) -> tuple[str, str]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            case(m)
+    except Exception as exc:  # noqa: BLE001 - the type is what is compared
+        return type(exc).__name__, str(exc).split("\n")[0]
+    return "no error", ""
+
+
+@pytest.mark.parametrize("case", sorted(MISUSE))
+def test_misuse_raises_like_torch(case: str) -> None:
+    torch = require_torch()
+    ours, theirs = _raised(cr, MISUSE[case]), _raised(torch, MISUSE[case])
+    assert theirs[0] != "no error", f"{case}: the table expects PyTorch to refuse this"
+    assert ours[0] == theirs[0], f"{case}: chainrule raised {ours}, PyTorch {theirs}"

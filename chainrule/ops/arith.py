@@ -7,6 +7,7 @@ each input's shape (``autograd/namespace.py: sum_to``).
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
@@ -40,10 +41,15 @@ def _finish(node_cls: type, out: Any, a: Tensor, b: Tensor) -> Tensor:
 
 
 def _broadcast_error(op: str, A: np.ndarray, B: np.ndarray) -> RuntimeError:
-    return RuntimeError(
-        f"{op}: The size of tensor a ({A.shape}) must match the size of tensor b ({B.shape}) -- the shapes "
-        f"{list(A.shape)} and {list(B.shape)} cannot be broadcast together"
-    )
+    """PyTorch's message, naming the first (from the right) dimension that does not broadcast."""
+    n = builtins.max(A.ndim, B.ndim)
+    for k in range(1, n + 1):
+        sa = A.shape[-k] if k <= A.ndim else 1
+        sb = B.shape[-k] if k <= B.ndim else 1
+        if sa != sb and sa != 1 and sb != 1:
+            return RuntimeError(f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at "
+                                f"non-singleton dimension {n - k}")
+    return RuntimeError(f"{op}: shapes {list(A.shape)} and {list(B.shape)} cannot be broadcast together")
 
 
 class AddBackward0(Node):
@@ -168,7 +174,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     a, b, A, B = _pair(input, other)
     if rounding_mode is not None:
         if rounding_mode not in ("floor", "trunc"):
-            raise ValueError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                              f"'{rounding_mode}'")
         with np.errstate(divide="ignore", invalid="ignore"):
             q = np.floor_divide(A, B) if rounding_mode == "floor" else np.trunc(A / B).astype(A.dtype)
@@ -403,13 +409,21 @@ def _split(F: Any, g: Any, a_loses: Any, b_loses: Any, ties: Any) -> tuple[Any, 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise max(a, b) (NaN propagates)."""
     a, b, A, B = _pair(input, other)
-    return _finish(MaximumBackward0, np.maximum(A, B), a, b)
+    try:
+        r = np.maximum(A, B)
+    except ValueError:
+        raise _broadcast_error("maximum", A, B) from None
+    return _finish(MaximumBackward0, r, a, b)
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise min(a, b) (NaN propagates)."""
     a, b, A, B = _pair(input, other)
-    return _finish(MinimumBackward0, np.minimum(A, B), a, b)
+    try:
+        r = np.minimum(A, B)
+    except ValueError:
+        raise _broadcast_error("minimum", A, B) from None
+    return _finish(MinimumBackward0, r, a, b)
 
 
 # -- comparisons and logic: bool results, never differentiated --------------------------------

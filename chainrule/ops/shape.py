@@ -223,6 +223,12 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     perm = list(range(A.ndim))
     srcs = [wrap_dim(s, A.ndim) for s in src]
     dsts = [wrap_dim(d, A.ndim) for d in dst]
+    if len(srcs) != len(dsts):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain the "
+                           f"same number of dims as destination ({dst} dims)")
+    for name, ds in (("source", srcs), ("destination", dsts)):
+        if len(set(ds)) != len(ds):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(ds)})")
     rest = [i for i in perm if i not in srcs]
     out = [None] * A.ndim
     for s, d in zip(srcs, dsts):
@@ -301,7 +307,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: Any = None) -> Tensor:
         dim = axis
     ts = list(tensors)
     if not ts:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, x in enumerate(ts):
         if not isinstance(x, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(x).__name__}")
@@ -397,6 +403,9 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
     n = A.shape[d]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
+        if step < 0 or (step == 0 and n):
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
+                               if step == 0 else f"split expects split_size be non-negative, but got split_size={step}")
         sizes = [min(step, n - s) for s in range(0, n, step)] if step > 0 else [n]
         if n == 0:
             sizes = [0]
@@ -415,6 +424,8 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input._data.shape[wrap_dim(dim, input._data.ndim)]
     size = -(-n // chunks) if chunks > 0 else n
     return split(input, max(size, 1), dim)
@@ -431,8 +442,15 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     from .indexing import getitem
 
     d = wrap_dim(dim, input._data.ndim)
+    size = input._data.shape[d]
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
     if start < 0:
-        start += input._data.shape[d]
+        start += size
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return getitem(input, (slice(None),) * d + (slice(start, start + length),))
 
 
@@ -542,6 +560,10 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     from .indexing import getitem
 
     d = wrap_dim(dim, input._data.ndim)
+    if index._data.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index._data.dtype not in (np.int32, np.int64):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     return getitem(input, (slice(None),) * d + (index.reshape(-1),))
 
 
@@ -557,7 +579,13 @@ class TrilBackward0(Node):
         return ((np.triu if self.upper else np.tril)(g, self.k),)
 
 
+def _need_matrix(input: Tensor, op: str) -> None:
+    if input._data.ndim < 2:
+        raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions")
+
+
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    _need_matrix(input, "tril")
     t = wrap(np.tril(input._data, diagonal))
     if GRAD_ENABLED[0] and input._rg:
         node = TrilBackward0.__new__(TrilBackward0)
@@ -574,6 +602,7 @@ class TriuBackward0(TrilBackward0):
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    _need_matrix(input, "triu")
     t = wrap(np.triu(input._data, diagonal))
     if GRAD_ENABLED[0] and input._rg:
         node = TriuBackward0.__new__(TriuBackward0)
