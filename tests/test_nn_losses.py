@@ -10,7 +10,9 @@ gradgradcheck.
 
 from __future__ import annotations
 
+import os
 import warnings
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +26,7 @@ import chainrule.nn.functional as CF
 from chainrule.ops import loss as loss_module
 
 SCALES = (1.0, 30.0, 1000.0)
+SEED_OFFSET = int(os.environ.get("CHAINRULE_TEST_SEED", "0"))  # vary to explore other random inputs
 DTYPES = (np.float32, np.float64)
 RED = ("mean", "sum", "none")
 
@@ -154,7 +157,7 @@ def _poisson(rng, s):
 
 
 def _soft_margin(rng, s):
-    s = min(s, 30.0)  # PyTorch's log1p(exp(−t·x)) is inf at 1000; ours is finite (test_soft_margin_stable)
+    s = min(s, 10.0)  # PyTorch's log1p(exp(−t·x)) overflows to inf for t·x < −88 in float32; ours stays finite
     yield Case((Arg(rng.standard_normal((3, 4)) * s), Arg(_pm1(rng, (3, 4)), grad=False)))
 
 
@@ -329,7 +332,7 @@ def _run_case(name: str, case: Case, dtype: Any, reduction: str | None, rng: np.
 def test_matches_pytorch(name: str) -> None:
     """Values, gradients and second derivatives against PyTorch: every case × reduction × dtype × scale."""
     require_torch()
-    rng = np.random.default_rng(abs(hash(name)) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(name.encode()) + SEED_OFFSET)
     entry = TABLE[name]
     n = 0
     for scale in SCALES:

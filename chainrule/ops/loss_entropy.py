@@ -136,8 +136,16 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     elems = (-tw * np.take_along_axis(X, idx, cdim)).squeeze(cdim)
     if elems.ndim != target._data.ndim:
         elems = elems.reshape(target._data.shape)
-    return finish(NllLossBackward0, elems, red, (input,), count=count, dim=cdim, idx=idx, tw=tw, shape=X.shape,
-                  red=red)
+    out = finish(NllLossBackward0, elems, red, (input,), count=count, dim=cdim, idx=idx, tw=tw, shape=X.shape,
+                 red=red)
+    return _all_ignored(out, red, count)
+
+
+def _all_ignored(out: Tensor, red: str, count: Any) -> Tensor:
+    """Every target ignored: the 'mean' is 0/0 = NaN, but PyTorch's backward writes no gradient (zeros)."""
+    if red == "mean" and not count and out.grad_fn is not None:
+        out.grad_fn.scale = 0.0
+    return out
 
 
 class CrossEntropyBackward(LossNode):
@@ -244,8 +252,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
         s = np.divide(e, se, out=e)  # the softmax, kept for the backward pass
     coef = tw_e * (1.0 - eps) if eps else tw_e
     Q = coef if cw is None else coef + float(cw.sum()) * (1 if valid_e is None else valid_e)
-    return finish(CrossEntropyBackward, elems, red, (input,), count=count, dim=cdim, idx=idx, tw=coef, cw=cw,
-                  valid=valid_e, Q=np.asarray(Q, X.dtype), s=s, red=red)
+    out = finish(CrossEntropyBackward, elems, red, (input,), count=count, dim=cdim, idx=idx, tw=coef, cw=cw,
+                 valid=valid_e, Q=np.asarray(Q, X.dtype), s=s, red=red)
+    return _all_ignored(out, red, count)
 
 
 def _cross_entropy_probs(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int, red: str,
