@@ -25,7 +25,7 @@ import numpy as np
 from .._errstate import silent
 from ..autograd.graph import _TYPE_NAMES, SAVE_INPUTS
 from . import _special
-from ._util import GRAD_ENABLED, Node, Tensor, make, promote_pair, record, wrap, wrap_dim
+from ._util import GRAD_ENABLED, Node, Tensor, make, record, wrap, wrap_dim
 from .catalogue import Entry, register
 from .inplace import apply_inplace
 from .pointwise import relu as _relu_op
@@ -556,8 +556,11 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 
     A = _floating(input, "prelu_cpu", "prelu")
     if not isinstance(weight, Tensor):
-        raise TypeError(f"prelu(): argument 'weight' must be Tensor, not {type(weight).__name__}")
+        raise TypeError(f"prelu(): argument 'weight' (position 2) must be Tensor, not {type(weight).__name__}")
     W = weight._data
+    if W.dtype != A.dtype:
+        tn = _TYPE_NAMES.get
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {tn(str(A.dtype))} and {tn(str(W.dtype))}")
     if W.ndim > 1:
         raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {W.ndim}")
     channels = A.shape[1] if A.ndim >= 2 else 1
@@ -570,9 +573,9 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         w = reshape(weight, (channels,) + (1,) * (A.ndim - 2))
     elif W.size == 1 and W.ndim:
         w = reshape(weight, ())
-    x, w, Ab, Wb = promote_pair(input, w)
-    R = np.where(Ab > 0, Ab, Ab * Wb)
-    return make(PreluKernelBackward0, R, (x, w))
+    Wb = w._data
+    R = np.where(A > 0, A, A * Wb)
+    return make(PreluKernelBackward0, R, (input, w))
 
 
 class GluBackward0(Node):
