@@ -1,0 +1,122 @@
+"""linear, dropout, one_hot, normalize and pad: behaviour and errors as PyTorch.
+
+Values and derivatives against PyTorch for these live in the conformance table of
+``test_nn_losses.py``; this file covers randomness, edge cases and error messages.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from oracle import require_torch
+
+import chainrule as cr
+import chainrule.nn.functional as CF
+
+
+def test_dropout_scales_kept_elements_and_gradient_is_the_mask() -> None:
+    x = cr.ones(200, 50, requires_grad=True)
+    y = CF.dropout(x, p=0.3)
+    assert y.grad_fn.name() == "MulBackward0"
+    vals = y.detach().numpy()
+    kept = vals != 0
+    np.testing.assert_allclose(vals[kept], 1 / 0.7, rtol=1e-6)
+    assert abs(kept.mean() - 0.7) < 0.02  # 10,000 Bernoulli(0.7): σ ≈ 0.0046
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), vals)
+
+
+def test_dropout_is_reproducible_with_manual_seed() -> None:
+    cr.manual_seed(3)
+    a = CF.dropout(cr.ones(100)).numpy()
+    cr.manual_seed(3)
+    b = CF.dropout(cr.ones(100)).numpy()
+    np.testing.assert_array_equal(a, b)
+
+
+def test_dropout_edge_settings() -> None:
+    x = cr.randn(4, 3, requires_grad=True)
+    assert CF.dropout(x, 0.5, training=False) is x
+    assert CF.dropout(x, 0.0) is x
+    np.testing.assert_array_equal(CF.dropout(x, 1.0).detach().numpy(), np.zeros((4, 3), np.float32))
+    for p in (-0.1, 1.5):
+        with pytest.raises(ValueError, match=f"dropout probability has to be between 0 and 1, but got {p}"):
+            CF.dropout(x, p)
+    z = cr.ones(1000)
+    out = CF.dropout(z, 0.5, inplace=True)
+    assert out is z and set(np.unique(z.numpy())) <= {0.0, 2.0}
+
+
+def test_one_hot_values_and_errors() -> None:
+    out = CF.one_hot(cr.tensor([[0, 2], [1, 0]]), 4)
+    assert out.dtype == cr.int64 and out.shape == (2, 2, 4)
+    np.testing.assert_array_equal(out.numpy()[0], [[1, 0, 0, 0], [0, 0, 1, 0]])
+    assert CF.one_hot(cr.tensor([0, 3])).shape == (2, 4)
+    assert CF.one_hot(cr.zeros(0, dtype=cr.int64), 3).shape == (0, 3)
+    with pytest.raises(RuntimeError, match="Class values must be smaller than num_classes."):
+        CF.one_hot(cr.tensor([0, 2]), 2)
+    with pytest.raises(RuntimeError, match="Class values must be non-negative."):
+        CF.one_hot(cr.tensor([0, -1]))
+    with pytest.raises(RuntimeError, match="one_hot is only applicable to index tensor of type LongTensor."):
+        CF.one_hot(cr.tensor([0.0, 1.0]))
+    with pytest.raises(RuntimeError, match="Can not infer total number of classes from empty tensor."):
+        CF.one_hot(cr.zeros(0, dtype=cr.int64))
+
+
+def test_normalize_zero_vector_like_pytorch() -> None:
+    torch = require_torch()
+    a = np.array([[0.0, 0.0, 0.0], [3.0, 4.0, 0.0]])
+    x = cr.tensor(a, requires_grad=True)
+    tx = torch.tensor(a, requires_grad=True)
+    y, ty = CF.normalize(x), torch.nn.functional.normalize(tx)
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy())
+    np.testing.assert_allclose(y.detach().numpy()[1], [0.6, 0.8, 0.0])
+    w = np.arange(6.0).reshape(2, 3)
+    (g,) = cr.autograd.grad(y, x, cr.tensor(w))
+    (tg,) = torch.autograd.grad(ty, tx, torch.tensor(w))
+    np.testing.assert_allclose(g.numpy(), tg.numpy(), rtol=1e-12)
+
+
+def test_pad_crops_and_errors() -> None:
+    torch = require_torch()
+    a = np.arange(24.0).reshape(2, 3, 4)
+    for pads in ((-1, -2), (1, -1, -1, 2), (0, 0, 0, 0, 1, 1)):
+        x = cr.tensor(a, requires_grad=True)
+        tx = torch.tensor(a, requires_grad=True)
+        y, ty = CF.pad(x, pads, value=-1.0), torch.nn.functional.pad(tx, pads, value=-1.0)
+        np.testing.assert_array_equal(y.detach().numpy(), ty.detach().numpy())
+        w = np.random.default_rng(0).standard_normal(ty.shape)
+        (g,) = cr.autograd.grad(y, x, cr.tensor(w))
+        (tg,) = torch.autograd.grad(ty, tx, torch.tensor(w))
+        np.testing.assert_array_equal(g.numpy(), tg.numpy())
+    x = cr.ones(2, 3)
+    assert CF.pad(x, (1, 1)).grad_fn is None
+    with pytest.raises(RuntimeError, match="Padding length must be divisible by 2"):
+        CF.pad(x, (1, 2, 3))
+    with pytest.raises(RuntimeError, match="Padding length should be less than or equal to two times the input "
+                                           "dimension but got padding length 6 and input of dimension 2"):
+        CF.pad(x, (1, 2, 3, 4, 5, 6))
+    with pytest.raises(RuntimeError, match="length must be non-negative"):
+        CF.pad(x, (-2, -2))
+    with pytest.raises(NotImplementedError, match="Unrecognised padding mode foo"):
+        CF.pad(x, (1, 1), mode="foo")
+    with pytest.raises(NotImplementedError, match="reflect"):
+        CF.pad(x, (1, 1), mode="reflect")
+
+
+def test_pad_second_derivative_through_create_graph() -> None:
+    x = cr.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    y = CF.pad(x * x, (1, -1))
+    (g,) = cr.autograd.grad(y.sum(), x, create_graph=True)
+    np.testing.assert_array_equal(g.detach().numpy(), [[0.0, 2.0, 0.0], [6.0, 8.0, 0.0]])
+    (gg,) = cr.autograd.grad(g.sum(), x)
+    np.testing.assert_array_equal(gg.numpy(), [[2.0, 2.0, 0.0], [2.0, 2.0, 0.0]])
+
+
+def test_linear_is_the_fused_op() -> None:
+    x, w, b = cr.randn(3, 4), cr.randn(5, 4, requires_grad=True), cr.randn(5)
+    y = CF.linear(x, w, b)
+    assert y.grad_fn.name() == "AddmmBackward0"
+    np.testing.assert_allclose(y.detach().numpy(), x.numpy() @ w.detach().numpy().T + b.numpy(), rtol=1e-5)
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(3x4 and 3x5\)"):
+        CF.linear(x, cr.randn(5, 3))
