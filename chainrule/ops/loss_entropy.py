@@ -31,7 +31,7 @@ from ._loss_base import (
     size_str,
     type_name,
 )
-from ._util import Tensor, as_tensor_arg
+from ._util import GRAD_ENABLED, Tensor, as_tensor_arg
 from .catalogue import Entry, register
 from .softmax import log_softmax, log_softmax_array, softmax
 
@@ -246,7 +246,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     elems = elems.squeeze(cdim).astype(X.dtype, copy=False)
     if elems.shape != target._data.shape:
         elems = elems.reshape(target._data.shape)
-    if not input._rg:
+    if not (input._rg and GRAD_ENABLED[0]):  # no backward coming: skip the softmax
         return finish(CrossEntropyBackward, elems, red, (input,), count=count)
     with np.errstate(invalid="ignore", divide="ignore"):
         s = np.divide(e, se, out=e)  # the softmax, kept for the backward pass
