@@ -348,10 +348,11 @@ def test_matches_pytorch(name: str) -> None:
 def test_gradcheck_and_gradgradcheck(name: str) -> None:
     """float64 central differences of first and second derivatives, through every differentiable argument."""
     rng = np.random.default_rng(7)
-    for case in TABLE[name].cases(rng, 1.0):
+    for k, case in enumerate(TABLE[name].cases(rng, 1.0)):
         if not case.fd:
             continue
-        for red in case.reductions:
+        # one reduction per case, rotating, keeps this fast; the oracle test covers every reduction
+        for red in (case.reductions[k % len(case.reductions)],):
             kwargs = dict(case.kwargs)
             if red is not None:
                 kwargs["reduction"] = red
