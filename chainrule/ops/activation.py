@@ -182,7 +182,8 @@ class EluBackward0(Node):
     """y = s·x for x > 0, else s·α·(e^(c·x) − 1)   (elu: s = c = 1; selu: s, α fixed; celu: c = 1/α).
 
     dy/dx = s for x > 0, else s·α·c·e^(c·x)   (the negative branch at x = 0: elu′(0) = α, selu′(0) = sα).
-    The exponent reads min(x, 0), so the unused branch never overflows and a second derivative is never inf·0.
+    The exponent reads x only on the negative branch (0 elsewhere), so it never overflows and a second
+    derivative is never inf·0.
     """
 
     __slots__ = ("alpha", "scale", "input_scale")
