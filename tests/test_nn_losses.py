@@ -602,3 +602,25 @@ def test_grad_fn_names_match_pytorch() -> None:
         assert ours == theirs.grad_fn.name()
     ce = CF.cross_entropy(cr.tensor(x, requires_grad=True), cr.tensor([0, 1, 2]))
     assert ce.grad_fn.name() == "NllLossBackward0"
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "soft_margin_loss",
+                                  "kl_div", "binary_cross_entropy_with_logits"])
+def test_mixed_dtypes_give_pytorchs_result_dtype(name: str) -> None:
+    torch = require_torch()
+    a = np.array([0.2, -0.4, 0.9], dtype=np.float32)
+    t = np.array([0.0, 1.0, 0.5])
+    for target in (t, t.astype(np.int64)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            try:
+                ref = getattr(torch.nn.functional, name)(torch.tensor(a, requires_grad=True), torch.tensor(target))
+            except RuntimeError as err:
+                with pytest.raises(RuntimeError, match=str(err)[:30]):
+                    getattr(CF, name)(cr.tensor(a, requires_grad=True), cr.tensor(target))
+                continue
+            x = cr.tensor(a, requires_grad=True)
+            out = getattr(CF, name)(x, cr.tensor(target))
+        _check(out, ref, np.float32, f"{name} {target.dtype}")
+        out.backward()
+        assert x.grad.dtype == cr.float32

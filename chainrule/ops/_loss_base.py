@@ -72,13 +72,14 @@ def warn_size_mismatch(input: Tensor, target: Tensor) -> None:
     )
 
 
-def common_float(input: Tensor, target: Tensor, kernel: str) -> tuple[Tensor, Tensor]:
-    """Both operands cast (differentiably) to their promoted dtype, which must be floating point."""
+def common_float(input: Tensor, target: Tensor, kernel: str, to_input: bool = False) -> tuple[Tensor, Tensor]:
+    """Both operands cast (differentiably) to their promoted dtype -- or to the input's dtype for the kernels
+    that keep it (``to_input``: huber_loss, soft_margin_loss) -- which must be floating point."""
     from .._dtype import promote_arrays
     from .cast import cast
 
     A, B = input._data, target._data
-    dt = A.dtype if A.dtype is B.dtype else promote_arrays(A, B)
+    dt = A.dtype if (A.dtype is B.dtype or to_input) else promote_arrays(A, B)
     if dt.kind != "f":
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(dt)}'")
     return (input if A.dtype == dt else cast(input, dt)), (target if B.dtype == dt else cast(target, dt))

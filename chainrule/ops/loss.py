@@ -91,14 +91,14 @@ class HuberLossBackward0(LossNode):
         return gx, (-gx if self.inputs[1]._rg else None)
 
 
-def _regression(input: Tensor, target: Tensor, kernel: str, warn: bool = True) -> tuple[Tensor, Tensor, np.ndarray]:
+def _regression(input: Tensor, target: Tensor, kernel: str,
+                to_input: bool = False) -> tuple[Tensor, Tensor, np.ndarray]:
     """Float operands of one dtype and d = x − t at the broadcast shape (warning like PyTorch if it broadcasts)."""
     target = as_tensor_arg(target, input._data, "target")
     if input._data.shape != target._data.shape:
-        if warn:
-            warn_size_mismatch(input, target)
+        warn_size_mismatch(input, target)
         broadcast_shape(input._data.shape, target._data.shape)
-    input, target = common_float(input, target, kernel)
+    input, target = common_float(input, target, kernel, to_input)
     return input, target, input._data - target._data
 
 
@@ -156,7 +156,7 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     red = reduction_arg(reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    x, t, d = _regression(input, target, "huber_cpu")
+    x, t, d = _regression(input, target, "huber_cpu", to_input=True)
     if weight is not None:
         return _weighted(huber_loss(x, t, reduction="none", delta=delta), weight, input, red, False)
     ad = np.abs(d)
@@ -187,7 +187,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: Any = None, re
     target = as_tensor_arg(target, input._data, "target")
     no_grad_allowed(target, "soft_margin_loss", "target")
     broadcast_shape(input._data.shape, target._data.shape)
-    x, t = common_float(input, target, "soft_margin_loss")
+    x, t = common_float(input, target, "soft_margin_loss", to_input=True)
     z = -(x._data * t._data)
     with np.errstate(over="ignore"):
         elems = np.log1p(np.exp(-np.abs(z))) + np.maximum(z, 0)

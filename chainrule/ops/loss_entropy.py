@@ -381,6 +381,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     if target._data.shape != input._data.shape:
         raise ValueError(f"Target size ({size_str(target._data.shape)}) must be the same as input size "
                          f"({size_str(input._data.shape)})")
+    if target._data.dtype.kind != "f":
+        raise RuntimeError(f"result type {type_name(input._data.dtype)} can't be cast to the desired output type "
+                           f"{type_name(target._data.dtype)}")
     no_grad_allowed(weight, "binary_cross_entropy_with_logits", "weight")
     no_grad_allowed(pos_weight, "binary_cross_entropy_with_logits", "pos_weight")
     x, t = common_float(input, target, "binary_cross_entropy_with_logits")
@@ -430,6 +433,8 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
         warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=2)
     target = as_tensor_arg(target, input._data, "target")
     broadcast_shape(input._data.shape, target._data.shape)
+    if input._data.dtype.kind != "f" or target._data.dtype.kind != "f":
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     x, t = common_float(input, target, "kl_div")
     X, T = x._data, t._data
     with np.errstate(all="ignore"):
