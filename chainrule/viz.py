@@ -124,12 +124,11 @@ def graph(root: Tensor | Sequence[Tensor], params: Mapping[str, Tensor] | None =
             ids[key] = f"n{len(ids)}"
         return ids[key]
 
-    stack: list[tuple[Tensor, str | None, int]] = [(t, None, 0) for t in roots]
+    stack: list[tuple[Tensor, Any, str | None, int]] = [(t, t.grad_fn, None, 0) for t in roots]
     seen_nodes: set[str] = set()
     while stack:
-        t, consumer, d = stack.pop()
-        fn = t.grad_fn
-        obj = fn if fn is not None else t
+        t, fn, consumer, d = stack.pop()  # fn: the node that produced t when it was consumed
+        obj = fn if fn else t
         nid = node_id(obj)
         if consumer is not None:
             g.edges.append((nid, consumer))
@@ -139,16 +138,16 @@ def graph(root: Tensor | Sequence[Tensor], params: Mapping[str, Tensor] | None =
             continue
         seen_nodes.add(nid)
         depth[nid] = d
-        if fn is None:
+        if not fn:
             name = names.get(id(t))
             label = (f"{name}\n" if name else "") + _describe(t)
             g.nodes.append(GraphNode(nid, label, "leaf"))
             continue
         kind = "root" if consumer is None else "op"
         g.nodes.append(GraphNode(nid, f"{fn.name}\n{_describe(t)}", kind))
-        for inp in fn.inputs:
-            if inp is not None and inp._rg:
-                stack.append((inp, nid, d + 1))
+        for inp, edge in zip(fn.inputs, fn.edges):
+            if edge is not None:
+                stack.append((inp, edge or None, nid, d + 1))
     for n in g.nodes:
         n.depth = depth[n.id]
     # edges may repeat when a tensor is used twice by one op (x * x): keep them, DOT draws both

@@ -78,16 +78,14 @@ def _topo_order(root_nodes: list[Node]) -> list[Node]:
         if root in visited:
             continue
         visited.add(root)
-        stack = [(root, iter(root.inputs))]
+        stack = [(root, iter(root.edges))]
         while stack:
             node, it = stack[-1]
-            for t in it:
-                if t is not None and t._rg:
-                    fn = t.grad_fn
-                    if fn is not None and fn not in visited:
-                        visited.add(fn)
-                        stack.append((fn, iter(fn.inputs)))
-                        break
+            for fn in it:
+                if fn and fn not in visited:  # a producing node (None: no grad, False: a leaf)
+                    visited.add(fn)
+                    stack.append((fn, iter(fn.edges)))
+                    break
             else:
                 stack.pop()
                 order.append(node)
@@ -101,12 +99,10 @@ def _needed_nodes(order: list[Node], leaf_ids: set[int], target_nodes: set[Node]
     for n in reversed(order):  # inputs before consumers
         if n in needed:
             continue
-        for t in n.inputs:
-            if t is not None and t._rg:
-                fn = t.grad_fn
-                if (fn is None and id(t) in leaf_ids) or (fn is not None and fn in needed):
-                    needed.add(n)
-                    break
+        for t, fn in zip(n.inputs, n.edges):
+            if (fn is False and id(t) in leaf_ids) or (fn and fn in needed):
+                needed.add(n)
+                break
     return needed
 
 
@@ -240,8 +236,8 @@ def _array_pass(order: list[Node], grads: dict[Node, Any], leaf_grads: dict[int,
                 node.out = None
         else:
             in_grads = node.backward(F, g, None, None)
-        for t, gi in zip(node.inputs, in_grads):
-            if gi is None or t is None or not t._rg:
+        for t, fn, gi in zip(node.inputs, node.edges, in_grads):
+            if gi is None or fn is None:
                 continue
             A = t._data
             if gi.shape != A.shape:
@@ -250,8 +246,7 @@ def _array_pass(order: list[Node], grads: dict[Node, Any], leaf_grads: dict[int,
                     gi = gi.reshape(A.shape)
             if gi.dtype is not A.dtype:
                 gi = gi.astype(A.dtype)
-            fn = t.grad_fn
-            if fn is None:
+            if fn is False:
                 slot = leaf_grads.get(id(t))
                 if slot is None:
                     leaf_grads[id(t)] = [t, gi]
@@ -304,18 +299,17 @@ def _general_pass(order: list[Node], grads: dict[Node, Any], leaf_grads: dict[in
                 if saves & 2:
                     y = node.out
         in_grads = node.backward(F, g, x, y)
-        for t, gi in zip(node.inputs, in_grads):
-            if gi is None or t is None or not t._rg:
+        for t, fn, gi in zip(node.inputs, node.edges, in_grads):
+            if gi is None or fn is None:
                 continue
-            fn = t.grad_fn
             if needed is not None:
-                if fn is None:
+                if fn is False:
                     if id(t) not in leaf_ids:
                         continue
                 elif fn not in needed:
                     continue
             gi = _fit(gi, t, F)
-            if fn is None:
+            if fn is False:
                 slot = leaf_grads.get(id(t))
                 if slot is None:
                     leaf_grads[id(t)] = [t, gi]

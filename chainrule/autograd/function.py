@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .grad_mode import GRAD_ENABLED, no_grad
-from .graph import FREED_MSG, Node, OpName
+from .graph import FREED_MSG, Node, edges_of, OpName
 
 
 class FunctionCtx:
@@ -156,6 +156,7 @@ class Function(metaclass=FunctionMeta):
             node.n_out = len(fixed)
             node.arg_pos = tensor_pos
             node.inputs = tuple(args[i] for i in tensor_pos)
+            node.edges = edges_of(node.inputs)
             node.freed = False
             node.retained = None
             # a non-zero ``saves`` (bit 4: "custom saved tensors") lets the engine free them after a pass

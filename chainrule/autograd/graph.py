@@ -44,7 +44,7 @@ class OpName(str):
 class Node:
     """A recorded op application (PyTorch's ``grad_fn``)."""
 
-    __slots__ = ("inputs", "out", "versions", "out_vc", "out_version", "freed", "retained", "__weakref__")
+    __slots__ = ("inputs", "edges", "out", "versions", "out_vc", "out_version", "freed", "retained", "__weakref__")
     name = OpName("Backward")
     saves = 0
     n_outputs = 1
@@ -71,13 +71,13 @@ class Node:
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
         out = []
-        for t in self.inputs:
-            if t is None or not t._rg:
+        for t, e in zip(self.inputs, self.edges):
+            if e is None:
                 out.append((None, 0))
-            elif t.grad_fn is None:
+            elif e is False:
                 out.append((AccumulateGrad(t), 0))
             else:
-                out.append((t.grad_fn, t._out_idx))
+                out.append((e, t._out_idx))
         return tuple(out)
 
     def name_(self) -> str:
@@ -100,9 +100,17 @@ class AccumulateGrad:
         return f"<AccumulateGrad object at {hex(id(self))}>"
 
 
+def edges_of(inputs: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Where each input's gradient goes, fixed now: its producing node, ``False`` for a leaf that
+    requires grad, ``None`` for no gradient. An in-place op may later give the input tensor a new
+    ``grad_fn``; this node must still send its gradient to the value it actually consumed."""
+    return tuple([None if t is None or not t._rg else (t.grad_fn or False) for t in inputs])
+
+
 def record(node: Node, out: Any, inputs: tuple[Any, ...]) -> None:
     """Attach ``node`` as ``out.grad_fn``; remember what its backward will read."""
     node.inputs = inputs
+    node.edges = tuple([None if t is None or not t._rg else (t.grad_fn or False) for t in inputs])
     node.freed = False
     node.retained = None
     saves = node.saves

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd.graph import edges_of
 from ._util import GRAD_ENABLED, Node, Tensor, record, wrap
 
 _ndarray = np.ndarray
@@ -224,6 +225,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
         node = CopySlices.__new__(CopySlices)
         node.index = idx
         node.inputs = (old, val_t)
+        node.edges = edges_of(node.inputs)
         node.freed = False
         node.retained = None
         self.grad_fn = node
