@@ -979,3 +979,52 @@ def test_grad_fn_names_and_next_functions():
 
     a, b = both(f)
     assert a == b
+
+
+# --------------------------------------------------------------------------- random graphs: values and aliasing
+_GRAPH_OPS = {
+    "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "neg": lambda a, b: -a,
+    "expand": lambda a, b: a[0:1].expand(2, 3), "reshape": lambda a, b: a.reshape(3, 2).reshape(2, 3),
+    "clone": lambda a, b: a.clone(), "sum0": lambda a, b: a.sum(0, keepdim=True).expand(2, 3),
+    "index": lambda a, b: a[:, [0, 0, 2]], "detached": lambda a, b: a + b.detach(), "tt": lambda a, b: a.t().t(),
+    "scalar": lambda a, b: a + 1.0,
+}
+
+
+def _random_graph(lib, seed: int, mode: str):
+    """Three (2, 3) leaves, a few random ops, then backward / grad; returns the leaves, v and the grads."""
+    pick = np.random.RandomState(seed)
+    leaves = [lib.tensor(pick.randn(2, 3).astype(np.float32), requires_grad=True) for _ in range(3)]
+    pool = list(leaves)
+    names = sorted(_GRAPH_OPS)
+    for _ in range(pick.randint(1, 6)):
+        op = names[pick.randint(len(names))]
+        a, b = pool[pick.randint(len(pool))], pool[pick.randint(len(pool))]
+        pool.append(_GRAPH_OPS[op](a, b))
+    out = pool[-1]
+    v = lib.full((2, 3), 0.5)
+    if mode == "backward":
+        out.backward(v)
+        grads = [x.grad for x in leaves]
+    elif mode == "create_graph":
+        out.backward(v, create_graph=True)
+        grads = [None if x.grad is None else x.grad.detach() for x in leaves]
+    else:
+        grads = list(lib.autograd.grad(out, leaves, grad_outputs=v, allow_unused=True))
+    return leaves, v, grads
+
+
+@pytest.mark.parametrize("mode", ["backward", "create_graph", "grad"])
+def test_random_graphs_match_torch_and_never_alias(mode):
+    torch = require_torch()
+    for seed in range(40):
+        leaves, v, grads = _random_graph(cr, seed, mode)
+        _, _, expected = _random_graph(torch, seed, mode)
+        owned = [g.numpy() for g in grads if g is not None]
+        others = owned + [x.detach().numpy() for x in leaves] + [v.numpy()]
+        for i, g in enumerate(owned):
+            assert not any(np.shares_memory(g, o) for j, o in enumerate(others) if j != i), f"seed {seed}"
+        for g, e in zip(grads, expected, strict=True):
+            assert (g is None) == (e is None), f"seed {seed}"
+            if g is not None:
+                assert_close(g, e, msg=f"seed {seed}")
