@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .._dtype import _default, as_dtype
+from .._errstate import silent
 from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT
 from ..autograd.namespace import ARRAY
 from ._util import GRAD_ENABLED, Node, Tensor, norm_dims, record, to_array, wrap, wrap_dim
@@ -74,11 +75,15 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     elif A.dtype.kind in "biu":
         A = A.astype(np.int64)
     if dim is None and not keepdim:
-        return _reduce_node(SumBackward0, A.sum(), input, None, False)
+        with silent():  # inf + (−inf) is nan, silently, as PyTorch
+            r = A.sum()
+        return _reduce_node(SumBackward0, r, input, None, False)
     dims = norm_dims(dim, A.ndim) if A.ndim else None
     if dims is None and dim is not None and not (isinstance(dim, (list, tuple)) and len(dim) == 0):
         dims = None
-    return _reduce_node(SumBackward1, A.sum(axis=dims, keepdims=keepdim), input, dims, keepdim)
+    with silent():
+        r = A.sum(axis=dims, keepdims=keepdim)
+    return _reduce_node(SumBackward1, r, input, dims, keepdim)
 
 
 class MeanBackward0(Node):
@@ -302,7 +307,9 @@ def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
         A = A.astype(np.int64)
     dims = (wrap_dim(dim, A.ndim),) if dim is not None else None
     cls = ProdBackward0 if dim is None else ProdBackward1
-    return _reduce_node(cls, A.prod(axis=dims, keepdims=keepdim), input, dims, keepdim)
+    with silent():  # inf · 0 is nan, silently
+        r = A.prod(axis=dims, keepdims=keepdim)
+    return _reduce_node(cls, r, input, dims, keepdim)
 
 
 class MaxBackward1(Node):
