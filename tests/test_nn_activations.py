@@ -176,7 +176,7 @@ def test_gradcheck_and_gradgradcheck(case: Case) -> None:
     assert gradgradcheck(_ours(case), xs, eps=1e-6, atol=1e-5)
 
 
-@pytest.mark.parametrize("name", ["leaky_relu", "hardtanh", "relu6", "softshrink", "hardshrink"])
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "hardtanh", "relu6", "softshrink", "hardshrink"])
 def test_piecewise_linear_gradient_can_be_differentiated_again(name: str) -> None:
     """As in PyTorch, the create_graph gradient stays on the graph and its own derivative is 0."""
     x = cr.tensor([-1.0, 0.2, 2.0, 7.0], requires_grad=True)

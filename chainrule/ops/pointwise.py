@@ -240,7 +240,10 @@ class ReluBackward0(Node):
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         # ``y <= 0`` is False for NaN, so NaN inputs pass the gradient (PyTorch's threshold_backward)
-        return (F.where(y <= 0, 0.0, g),)
+        r = F.where(y <= 0, 0.0, g)
+        if F.is_tensor and not r._rg:  # PyTorch's gradient reads y, so it stays on the graph (derivative 0)
+            r = F.where(np.zeros(r._data.shape, dtype=bool), y, r)
+        return (r,)
 
 
 class AtanBackward0(Node):
