@@ -89,7 +89,8 @@ def _index_error(A: np.ndarray, idx: Any, err: Exception) -> IndexError:
             dim += 1
     if "too many indices" in msg:
         return IndexError(f"too many indices for tensor of dimension {A.ndim}")
-    return IndexError(msg)
+    # NumPy's "for axis 0" in an integer-array index: PyTorch says "for dimension 0"
+    return IndexError(msg.replace(" for axis ", " for dimension "))
 
 
 def getitem(input: Tensor, index: Any) -> Tensor:

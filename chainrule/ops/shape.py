@@ -263,9 +263,11 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
     try:
         out = np.broadcast_to(A, full)
     except ValueError:
+        # the first dimension (from the right) where a non-1 size would have to change
+        k = next(i for i in range(1, A.ndim + 1) if A.shape[-i] != 1 and A.shape[-i] != full[-i])
         raise RuntimeError(
-            f"The expanded size of the tensor ({full[-1]}) must match the existing size ({A.shape[-1]}) at "
-            f"non-singleton dimension {len(full) - 1}.  Target sizes: {list(sh)}.  Tensor sizes: {list(A.shape)}"
+            f"The expanded size of the tensor ({full[-k]}) must match the existing size ({A.shape[-k]}) at "
+            f"non-singleton dimension {len(full) - k}.  Target sizes: {list(sh)}.  Tensor sizes: {list(A.shape)}"
         ) from None
     return _view(ExpandBackward0, out, input)
 
@@ -319,12 +321,13 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: Any = None) -> Tensor:
     dt = _common_dtype([x._data for x in used])
     for i, x in enumerate(used):
         s = x._data.shape
-        if len(s) != ref.ndim or any(a != b for k, (a, b) in enumerate(zip(s, ref.shape)) if k != d):
+        if len(s) != ref.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {len(s)}")
+        bad = [k for k, (a, b) in enumerate(zip(s, ref.shape)) if k != d and a != b]
+        if bad:
             raise RuntimeError(
-                f"Sizes of tensors must match except in dimension {d}. "
-                f"Expected size {ref.shape[0 if d else 1] if ref.ndim > 1 else ''}"
-                f" but got size {s[0 if d else 1] if len(s) > 1 else ''} for tensor number {i} in the list. "
-                f"(shapes: {[list(x._data.shape) for x in used]})"
+                f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[bad[0]]} but got "
+                f"size {s[bad[0]]} for tensor number {i} in the list."
             )
     out = np.concatenate([x._data.astype(dt, copy=False) for x in used], axis=d)
     t = wrap(out)
