@@ -53,6 +53,7 @@ class OpInfo:
     grad: bool = True  # differentiable in PyTorch
     gradgrad: bool = True  # run gradgradcheck on the fd samples
     broadcast: Callable[[Gen, tuple[tuple[int, ...], ...]], Sample] | None = None  # binary ops: hypothesis
+    signature: str | None = None  # gufunc signature for the Hypothesis shapes (matmul), else elementwise
     max_order: int = 2  # highest derivative order compared with PyTorch for every sample
     rtol32: float | None = None  # float32 tolerance overrides (defaults: oracle.tol)
     atol32: float | None = None
@@ -297,7 +298,8 @@ for _n in ("isnan", "isinf", "isfinite"):
 
 _MATMUL_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((2, 2, 3), (3, 4)),
                   ((3,), (2, 3, 4)), ((2, 1, 2, 3), (5, 3, 2)), ((0, 3), (3, 2)), ((2, 0), (0, 3))]
-op("matmul", fn("matmul"), lambda rng: (Sample((uniform(rng, a), uniform(rng, b))) for a, b in _MATMUL_SHAPES))
+op("matmul", fn("matmul"), lambda rng: (Sample((uniform(rng, a), uniform(rng, b))) for a, b in _MATMUL_SHAPES),
+   broadcast=binary_broadcast(), signature="(m?,n),(n,p?)->(m?,p?)")
 op("mm", fn("mm"), fixed(lambda rng: Sample((uniform(rng, (2, 3)), uniform(rng, (3, 4)))),
                          lambda rng: Sample((uniform(rng, (0, 3)), uniform(rng, (3, 2))))))
 op("bmm", fn("bmm"), fixed(lambda rng: Sample((uniform(rng, (2, 2, 3)), uniform(rng, (2, 3, 4))))))

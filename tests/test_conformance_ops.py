@@ -200,9 +200,13 @@ BROADCASTING = [o for o in OPS if o.broadcast is not None]
 @pytest.mark.parametrize("info", BROADCASTING, ids=[o.name for o in BROADCASTING])
 @given(data=st.data())
 def test_broadcasting_shapes(info: OpInfo, data: Any) -> None:
-    n_args = len(info.broadcast(np.random.default_rng(0), ((),) * 3).args)
-    shapes = data.draw(mutually_broadcastable_shapes(num_shapes=n_args, max_dims=3, min_side=0, max_side=3),
-                       label="shapes")
+    if info.signature:  # matmul: batch dims broadcast, core dims follow the signature (vectors included)
+        shapes = data.draw(mutually_broadcastable_shapes(signature=info.signature, max_dims=2, min_side=0,
+                                                         max_side=3), label="shapes")
+    else:
+        n_args = len(info.broadcast(np.random.default_rng(0), ((),) * 3).args)
+        shapes = data.draw(mutually_broadcastable_shapes(num_shapes=n_args, max_dims=3, min_side=0, max_side=3),
+                           label="shapes")
     dtype = data.draw(st.sampled_from(DTYPES), label="dtype")
     seed = data.draw(st.integers(0, 2**16), label="seed")
     check_sample(info, info.broadcast(np.random.default_rng(seed), shapes.input_shapes), dtype)
