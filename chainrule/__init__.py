@@ -6,6 +6,8 @@ documented in ``docs/api.md``.
 
 from __future__ import annotations
 
+import builtins as _builtins
+
 from . import _methods  # noqa: F401  (binds the ops to Tensor)
 from ._dtype import (bool_ as bool, dtype, double, float16, float32, float64, get_default_dtype, half,  # noqa: A004
                      int8, int16, int32, int64, long, set_default_dtype, short, uint8)
@@ -101,3 +103,51 @@ def compile(model: object = None, **kwargs: object) -> object:  # noqa: A001
 
 
 _grad_mode_module = _grad_mode
+
+
+class _Accelerator:
+    """``chainrule.cuda`` / ``chainrule.backends.mps``: what device-picking code asks (``is_available()``).
+
+    chainrule computes on the CPU with NumPy, so every accelerator reports itself unavailable and seeding
+    one is a no-op, as on a CPU-only PyTorch build.
+    """
+
+    @staticmethod
+    def is_available() -> _builtins.bool:
+        return False
+
+    @staticmethod
+    def device_count() -> _builtins.int:
+        return 0
+
+    @staticmethod
+    def manual_seed(seed_value: object) -> None:
+        return None
+
+    manual_seed_all = manual_seed
+
+    @staticmethod
+    def is_built() -> _builtins.bool:
+        return False
+
+
+class _Cudnn:
+    """``backends.cudnn``: the flags PyTorch scripts set for reproducibility (nothing to configure here)."""
+
+    enabled = True
+    deterministic = False
+    benchmark = False
+
+    @staticmethod
+    def is_available() -> _builtins.bool:
+        return False
+
+
+class _Backends:
+    mps = _Accelerator()
+    cuda = _Accelerator()
+    cudnn = _Cudnn()
+
+
+cuda = _Accelerator()
+backends = _Backends()

@@ -16,15 +16,14 @@ import numpy as np
 from . import _dtype
 from ._dtype import as_dtype
 from .random import Generator, rng
-from .tensor import Tensor
-from .tensor import device as Device
+from .tensor import Tensor, check_device
 
 _wrap = Tensor._wrap
 
 
 def _finish(arr: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
     if device is not None:
-        Device(device)
+        check_device(device)
     t = _wrap(arr)
     if requires_grad:
         t._set_requires_grad(True, "Only Tensors of floating point and complex dtype can require gradients")

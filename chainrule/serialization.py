@@ -440,7 +440,11 @@ def load(f: FileLike, map_location: Any = None, weights_only: bool = True, **kwa
     if map_location is not None and not callable(map_location) and not isinstance(map_location, dict):
         from .tensor import device
 
-        device(map_location)  # raises the usual error for a device chainrule does not have
+        if device(map_location).type != "cpu":  # PyTorch's error on a CPU-only build
+            raise RuntimeError(
+                "Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False: the "
+                "device is not available. chainrule runs on the CPU; use map_location=torch.device('cpu')."
+            )
     buf, source = _read_bytes(f)
     header, start = _parse_header(buf, source)
     entries = _tensor_entries(header, len(buf) - start, source)

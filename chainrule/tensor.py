@@ -29,22 +29,33 @@ from .autograd.grad_mode import GRAD_ENABLED
 _ndarray = np.ndarray
 
 
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia",
+                 "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
+
+
 class device:
-    """``device('cpu')``: chainrule computes on the CPU with NumPy (CuPy later)."""
+    """``device('cpu')``, ``device('cuda:0')``: a place for tensors, named like PyTorch's.
+
+    Any PyTorch device type can be *named* (so ``device('cuda' if cuda.is_available() else 'cpu')``
+    works), but tensors live on the CPU only until the CuPy backend arrives: see ``check_device``.
+    """
 
     __slots__ = ("type", "index")
 
-    def __init__(self, type: str | device = "cpu", index: int | None = None) -> None:  # noqa: A002
+    def __init__(self, type: str | int | device = "cpu", index: int | None = None) -> None:  # noqa: A002
         if isinstance(type, device):
             type, index = type.type, type.index  # noqa: A001
+        elif isinstance(type, int):  # device(0) means the first accelerator, and there is none
+            raise RuntimeError("Cannot access accelerator device when none is available.")
         name = str(type)
         if ":" in name:
             name, _, idx = name.partition(":")
+            if not idx.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}'")
             index = int(idx)
-        if name != "cpu":
-            raise RuntimeError(
-                f"device {name!r} is not available: chainrule runs on the CPU with NumPy (expected 'cpu')"
-            )
+        if name not in _DEVICE_TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(_DEVICE_TYPES)} device type at start of device string: "
+                               f"{name}")
         self.type = name
         self.index = index
 
@@ -57,12 +68,24 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, str):
-            other = device(other)
-        return isinstance(other, device) and other.type == self.type
+        # like PyTorch, a device never equals a string: compare with device('cpu') or ``.type``
+        return isinstance(other, device) and other.type == self.type and other.index == self.index
 
     def __hash__(self) -> int:
-        return hash(self.type)
+        return hash((self.type, self.index))
+
+
+def check_device(dev: Any) -> None:
+    """Refuse to place a tensor anywhere but the CPU, with PyTorch's error on a build without CUDA."""
+    if dev is None or dev is CPU:
+        return
+    d = dev if isinstance(dev, device) else device(dev)
+    if d.type == "cpu":
+        return
+    if d.type == "cuda":
+        raise AssertionError("Torch not compiled with CUDA enabled (chainrule computes on the CPU with NumPy; "
+                             "use device('cpu'))")
+    raise RuntimeError(f"chainrule cannot place tensors on {d}: only the CPU is available (device('cpu'))")
 
 
 CPU = device("cpu")
@@ -629,7 +652,8 @@ class Tensor:
                     requires_grad=requires_grad)
 
     def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
-        raise RuntimeError("chainrule has no CUDA backend yet: tensors live on the CPU (device('cpu'))")
+        check_device("cuda")
+        return self  # pragma: no cover - check_device raises
 
     def __repr__(self) -> str:
         from ._repr import tensor_repr

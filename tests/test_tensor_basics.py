@@ -232,8 +232,21 @@ def test_device():
     assert str(cr.device("cpu")) == "cpu"
     assert cr.zeros(1).device.type == "cpu"
     assert cr.zeros(1).to("cpu").device == cr.device("cpu")
-    assert cr.zeros(1).cpu().device == "cpu"
     assert cr.zeros(1, device="cpu").is_cuda is False
+    same(lambda lib: (repr(lib.device("cuda")), repr(lib.device("cuda:1")), lib.device("cuda:1").index,
+                      lib.device("cpu") == "cpu", lib.device("cpu") == lib.device("cpu"),
+                      lib.device("cpu") == lib.device("cpu", 0), str(lib.ones(1, device="cpu:0").device),
+                      lib.cuda.is_available(), lib.backends.mps.is_available(), lib.cuda.device_count(),
+                      repr(lib.device("cuda" if lib.cuda.is_available() else "cpu"))))
+
+
+def test_unavailable_devices_refused_like_a_cpu_build():
+    same_error(lambda lib: lib.zeros(1, device="cuda"), "Torch not compiled with CUDA enabled")
+    same_error(lambda lib: lib.tensor([1.0], device=lib.device("cuda:0")), "Torch not compiled with CUDA enabled")
+    same_error(lambda lib: lib.zeros(1).to("cuda"), "Torch not compiled with CUDA enabled")
+    same_error(lambda lib: lib.zeros(1).cuda(), "Torch not compiled with CUDA enabled")
+    same_error(lambda lib: lib.device("gpu"), "Expected one of cpu, cuda")
+    same_error(lambda lib: lib.device(0))
 
 
 def test_full():

@@ -55,6 +55,7 @@ def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
 
 def to(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     """``to(dtype)``, ``to(device)``, ``to(other)``, ``to(device, dtype)``; a no-op returns ``input`` itself."""
+    from ..tensor import check_device
     from ..tensor import device as Device
 
     dtype = kwargs.pop("dtype", None)
@@ -76,7 +77,7 @@ def to(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         else:
             dtype = a
     if dev is not None:
-        Device(dev)
+        check_device(dev)  # only the CPU until the CuPy backend: to('cuda') must not silently stay put
     if dtype is None:
         return clone(input) if copy else input
     return cast(input, dtype, copy)
