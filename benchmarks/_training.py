@@ -10,11 +10,10 @@ table doubles as a correctness check.
 from __future__ import annotations
 
 import statistics
-import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from benchmarks._timing import Options, failure_note
+from benchmarks._timing import Options, failure_note, now
 
 
 class Trainer(Protocol):
@@ -46,9 +45,9 @@ def measure_trainings(
         for label, trainer in list(trainers.items()):
             try:
                 trainer.reset()
-                t0 = time.perf_counter()
+                t0 = now()
                 losses[label] = float(trainer.train(steps))
-                times[label].append(time.perf_counter() - t0)
+                times[label].append(now() - t0)
             except Exception as exc:
                 out[label] = {"na": failure_note(exc)}
                 del trainers[label]

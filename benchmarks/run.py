@@ -28,7 +28,7 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from benchmarks import functional, mlp, overhead, xor  # noqa: E402
-from benchmarks._timing import LIBS, CpuMeter, Options, blas_info, load_torch, machine_info, thread_limit  # noqa: E402
+from benchmarks._timing import LIBS, CpuMeter, Options, blas_info, load_torch, machine_info, set_clock, thread_limit  # noqa: E402
 
 SUITES: dict[str, ModuleType] = {"overhead": overhead, "functional": functional, "xor": xor, "mlp": mlp}
 
@@ -60,6 +60,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--repeats", type=int, default=None, help="timed repeats per case (median reported)")
     p.add_argument("--steps", type=int, default=None, help="training steps for xor/mlp (default 10000/200)")
     p.add_argument("--min-time", type=float, default=0.05, help="seconds per timed loop in per-call suites")
+    p.add_argument(
+        "--clock",
+        choices=["wall", "cpu"],
+        default="wall",
+        help="wall: elapsed time (default); cpu: this process's CPU time, robust to other processes "
+        "on a busy machine but summed over threads (use with --threads 1)",
+    )
     p.add_argument("--quick", action="store_true", help="tiny sizes and counts: a smoke test, not a measurement")
     p.add_argument("--no-torch", action="store_true", help="behave as if PyTorch were not installed")
     p.add_argument("--json", dest="json_path", default=None, help="also write all results to this JSON file")
@@ -95,6 +102,8 @@ def machine_markdown(info: dict[str, Any]) -> str:
         f" ({info.get('torch_blas', '-')}), chainrule {info['chainrule']}",
         f"- BLAS/OpenMP loaded: {blas}",
         f"- OPENBLAS_CORETYPE={info['OPENBLAS_CORETYPE']}, OPENBLAS_L2_SIZE={info['OPENBLAS_L2_SIZE']}",
+        f"- clock: {info.get('clock', 'wall')}"
+        + (" (CPU time of this process, summed over its threads)" if info.get("clock") == "cpu" else " (elapsed)"),
     ]
     return "\n".join(lines)
 
@@ -113,7 +122,9 @@ def run_suites(args: argparse.Namespace) -> dict[str, Any]:
     if args.quick and args.repeats is None:
         opts.repeats = 1
     names = list(SUITES) if "all" in args.suites else list(dict.fromkeys(args.suites))
+    set_clock(args.clock)
     info = machine_info(torch)
+    info["clock"] = args.clock
     print("## Machine\n\n" + machine_markdown(info) + "\n", flush=True)
     results: dict[str, Any] = {
         "machine": info,
