@@ -151,8 +151,27 @@ def _is_bool(x: Any) -> bool:
     return x.__class__ is bool or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
 
 
+class RsubBackward1(Node):
+    """z = c − a (c a number).   ∂z/∂a = −1."""
+
+    __slots__ = ()
+    name = "RsubBackward1"
+
+    def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
+        return (-g,)
+
+
 def rsub(self: Tensor, other: Any) -> Tensor:
-    return sub(other, self)
+    """``c - x`` for a number c (PyTorch records it as RsubBackward1)."""
+    if isinstance(other, Tensor) or not GRAD_ENABLED[0] or not self._rg:
+        return sub(other, self)
+    GRAD_ENABLED[0] = False  # compute unrecorded, then record the single RsubBackward1 node
+    try:
+        t = sub(other, self)
+    finally:
+        GRAD_ENABLED[0] = True
+    record(RsubBackward1.__new__(RsubBackward1), t, (self,))
+    return t
 
 
 def mul(input: Any, other: Any) -> Tensor:

@@ -368,10 +368,19 @@ class MinBackward0(MaxBackward0):
 _MinMax = namedtuple("_MinMax", ["values", "indices"])
 
 
-class torch_return_types_max(_MinMax):
-    """``(values, indices)``, like ``torch.return_types.max``."""
+class _ReturnType(_MinMax):
+    """``(values, indices)``, like ``torch.return_types.max`` / ``.min`` (a named tuple with PyTorch's repr)."""
 
     __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"torch.return_types.{type(self).__name__}(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+
+# PyTorch's class names (torch.return_types.max / .min)
+return_type_max = type("max", (_ReturnType,), {"__slots__": (), "__module__": "torch.return_types"})
+return_type_min = type("min", (_ReturnType,), {"__slots__": (), "__module__": "torch.return_types"})
+torch_return_types_max = return_type_max  # the old name
 
 
 def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, other: Any) -> Any:
@@ -403,7 +412,7 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, other: Any) 
             vals = np.squeeze(vals, axis=d)
     values = _reduce_node(MaxBackward0 if largest else MinBackward0, vals, input, (d,), keepdim,
                           index=idx if A.ndim else np.zeros((1,) * 0, dtype=np.int64))
-    return torch_return_types_max(values, wrap(np.asarray(idx, dtype=np.int64)))
+    return (return_type_max if largest else return_type_min)(values, wrap(np.asarray(idx, dtype=np.int64)))
 
 
 def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:  # noqa: A001
