@@ -223,7 +223,7 @@ def _array_pass(order: list[Node], grads: dict[Node, Any], leaf_grads: dict[int,
         if g is None:
             continue
         if node.retained is not None:
-            _store_retained(node, g)
+            g = _store_retained(node, g)
         if node.freed:
             raise RuntimeError(FREED_MSG)
         saves = node.saves
@@ -271,7 +271,7 @@ def _general_pass(order: list[Node], grads: dict[Node, Any], leaf_grads: dict[in
         if g is None:
             continue
         if node.retained is not None:
-            _store_retained(node, g)
+            g = _store_retained(node, g)
         if captures:
             if node.n_outputs == 1:
                 if (node, 0) in captures:
@@ -389,16 +389,41 @@ def _shared(g: np.ndarray) -> bool:
     return g.base is not None or not g.flags.owndata or not g.flags.writeable or sys.getrefcount(g) > _OWN_REFS
 
 
-def _store_retained(node: Node, g: Any) -> None:
+def _store_retained(node: Node, g: Any) -> Any:
+    """Run the tensor hooks registered on the node's outputs, then store ``retain_grad()`` gradients.
+
+    Returns the (possibly hook-replaced) gradient to pass on."""
     Tensor = _tensor_cls()
-    for ref, idx in node.retained:  # type: ignore[union-attr]
+    entries = node.retained
+    multi = node.n_outputs != 1
+    for entry in entries:  # type: ignore[union-attr]
+        fn = getattr(entry, "fn", None)
+        if fn is None:
+            continue
+        gk = g[entry.idx] if multi else g
+        if gk is None:
+            continue
+        is_tensor = isinstance(gk, Tensor)
+        r = fn(gk if is_tensor else Tensor._wrap(gk))
+        if r is not None:
+            r = r if is_tensor else r._data
+            if multi:
+                g = list(g)
+                g[entry.idx] = r
+            else:
+                g = r
+    for entry in entries:  # type: ignore[union-attr]
+        if hasattr(entry, "fn"):
+            continue
+        ref, idx = entry
         t = ref()
         if t is None:
             continue
-        gk = g if node.n_outputs == 1 else g[idx]
+        gk = g[idx] if multi else g
         if gk is None:
             continue
         if isinstance(gk, Tensor):
             t._grad = gk if t._grad is None else t._grad + gk
         else:
             t._grad = Tensor._wrap(np.array(gk)) if t._grad is None else Tensor._wrap(t._grad._data + gk)
+    return g

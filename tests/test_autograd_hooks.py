@@ -1,0 +1,50 @@
+"""Tensor.register_hook on leaves and non-leaves, against PyTorch."""
+
+import pytest
+
+import chainrule as cr
+from oracle import assert_close, needs_torch
+
+
+def _scenario(lib, case):
+    x = lib.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    seen = []
+    if case == "scale_intermediate":
+        y = x * 2
+        y.register_hook(lambda g: g * 10)
+        (y * y).sum().backward()
+    elif case == "observe_summed_grad":
+        y = x.exp()
+        y.register_hook(lambda g: seen.append(g.detach().clone()))
+        (y * 3 + y.sin()).sum().backward()
+    elif case == "retain_after_hook":
+        y = x * 2
+        y.retain_grad()
+        y.register_hook(lambda g: g + 1)
+        y.sum().backward()
+        seen.append(y.grad.detach().clone())
+    elif case == "leaf_hook":
+        x.register_hook(lambda g: g * -1)
+        (x * x).sum().backward()
+    elif case == "removed":
+        y = x * 2
+        h = y.register_hook(lambda g: g * 100)
+        h.remove()
+        y.sum().backward()
+    return [x.grad] + seen
+
+
+@needs_torch
+@pytest.mark.parametrize("case", ["scale_intermediate", "observe_summed_grad", "retain_after_hook", "leaf_hook",
+                                  "removed"])
+def test_hooks_match_torch(torch, case):
+    ours = _scenario(cr, case)
+    theirs = _scenario(torch, case)
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        assert_close(a, b)
+
+
+def test_hook_on_tensor_without_grad_raises():
+    with pytest.raises(RuntimeError, match="doesn't require gradient"):
+        cr.ones(2).register_hook(lambda g: g)
