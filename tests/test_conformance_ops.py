@@ -446,3 +446,22 @@ def test_max_min_dim_named_tuple(op: str) -> None:
     assert_close(ours.values.numpy(), theirs.values.numpy())
     assert_close(ours.indices.numpy(), theirs.indices.numpy())
     assert ours.indices.dtype == cr.int64 and values is ours.values and indices is ours.indices
+
+
+# --- the Tensor-method spelling of every API math function (x.exp(), x.sum(1), x.clamp(lo, hi) ...) ----------
+
+_NOT_METHOD_FIRST = {"cat", "stack", "where"}  # list first, or x.where(cond, y) has another argument order
+METHOD_ENTRIES = [o for o in OPS if getattr(o.call, "function_name", None) == o.name
+                  and o.name not in _NOT_METHOD_FIRST]
+
+
+@pytest.mark.parametrize("info", METHOD_ENTRIES, ids=[o.name for o in METHOD_ENTRIES])
+def test_method_spelling(info: OpInfo) -> None:
+    torch = require_torch()
+    if not hasattr(torch.Tensor, info.name):
+        pytest.skip(f"torch.Tensor has no method {info.name}")
+    method_info = OpInfo(info.name, lambda m, x, *a, **k: getattr(x, info.name)(*a, **k), info.samples,
+                         grad=info.grad, max_order=1)
+    for sample in info.samples(np.random.default_rng(0)):
+        if isinstance(sample.args[0], np.ndarray):
+            check_sample(method_info, sample, np.float32)
