@@ -18,7 +18,7 @@ class Generator:
         self._seed = int(np.random.SeedSequence().entropy % (2**63))
         self.rng = np.random.Generator(np.random.PCG64(self._seed))
 
-    def manual_seed(self, seed: int) -> "Generator":
+    def manual_seed(self, seed: int) -> Generator:
         seed = int(seed)
         self._seed = seed
         self.rng = np.random.Generator(np.random.PCG64(seed % (2**128)))
@@ -41,7 +41,7 @@ class Generator:
         raw = b"".join(int(w).to_bytes(16, "little") for w in words)
         return tensor(list(raw), dtype=np.uint8)
 
-    def set_state(self, new_state: Any) -> "Generator":
+    def set_state(self, new_state: Any) -> Generator:
         raw = bytes(int(b) for b in (new_state.tolist() if hasattr(new_state, "tolist") else new_state))
         if len(raw) != 64:
             raise RuntimeError(f"Generator.set_state: expected a state of 64 bytes, got {len(raw)}")

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .grad_mode import GRAD_ENABLED, no_grad
-from .graph import FREED_MSG, Node, edges_of, OpName
+from .graph import FREED_MSG, Node, OpName, edges_of
 
 
 class FunctionCtx:
