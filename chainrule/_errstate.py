@@ -7,7 +7,8 @@ The fallback (older NumPy) is the public ``np.errstate``.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -73,7 +73,8 @@ class Graph:
         dot = shutil.which("dot")
         if dot is None:
             return None
-        return subprocess.run([dot, "-Tsvg"], input=self.source.encode(), check=True, capture_output=True).stdout.decode()
+        proc = subprocess.run([dot, "-Tsvg"], input=self.source.encode(), check=True, capture_output=True)
+        return proc.stdout.decode()
 
     def draw(self, ax: Any = None) -> Any:
         """A matplotlib drawing (layered by depth from the output), for when ``dot`` is not installed."""

@@ -6,9 +6,9 @@ tensor a new grad_fn; gradients of the earlier consumers must still flow to the 
 
 import numpy as np
 import pytest
+from oracle import assert_close, needs_torch
 
 import chainrule as cr
-from oracle import assert_close, needs_torch
 
 
 def _both(torch, build):

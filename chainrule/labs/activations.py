@@ -10,7 +10,8 @@ log_softmax, glu) are shown along one coordinate of a two-element input.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -9,7 +9,8 @@ largest stable rate found empirically, and compares it with 2/λmax.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

@@ -45,7 +45,7 @@ def run(logits: Sequence[float] = (1.0, 2.0, 0.5, -1.0, 3.0),
         p = cr.softmax(cr.tensor(a / T), dim=0).numpy()
         J = closed_form_jacobian(p, T)
         rows = seed_rows(a, T)
-        J_auto = jacobian(lambda x: cr.softmax(x / T, dim=0), cr.tensor(a)).numpy()
+        J_auto = jacobian(lambda x: cr.softmax(x / T, dim=0), cr.tensor(a)).numpy()  # noqa: B023 - called at once
         jac_by_t[T] = {"p": p, "closed": J, "rows": rows, "jacobian": J_auto}
         table.add(T, tuple(round(float(v), 4) for v in p), float(np.abs(J).max()), float(np.linalg.norm(J)),
                   float(np.abs(J - rows).max()), float(np.abs(J - J_auto).max()))

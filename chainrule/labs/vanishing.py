@@ -9,7 +9,8 @@ Xavier init keeps tanh's factors near 1, Kaiming keeps ReLU's.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

@@ -14,7 +14,8 @@ trajectory, is that of a separate run.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -120,7 +121,8 @@ def _draw_boundaries(runs: list[dict[str, Any]]) -> Any:
                 ax.plot(px, py, "o" if t else "s", color="white", mec="k", ms=9)
                 ax.text(px, py - 0.17, str(int(t)), ha="center", fontsize=8)
             verdict = "solved" if seed["result"].solved else "not solved"
-            ax.set_title(f"seed {seed['config'].seed}, epoch {epoch}" + (f" ({verdict})" if epoch == epochs[-1] else ""))
+            ax.set_title(f"seed {seed['config'].seed}, epoch {epoch}"
+                         + (f" ({verdict})" if epoch == epochs[-1] else ""))
             ax.set_aspect("equal")
             ax.grid(False)
     fig.suptitle("decision boundary (black: output = 0.5)")
