@@ -126,7 +126,7 @@ def _add_suffixes(text: str, suffixes: list[str], indent: int) -> str:
 
 
 def tensor_repr(t: Any, prefix: str = "tensor(") -> str:
-    from ._dtype import get_default_dtype, int64, bool_
+    from ._dtype import bool_, get_default_dtype, int64
 
     a = t._data
     indent = len(prefix)
