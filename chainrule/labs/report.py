@@ -55,7 +55,7 @@ figure img { max-width: 100%; height: auto; border: 1px solid #eee; border-radiu
 figcaption { font-size: 13px; color: #555; }
 table { border-collapse: collapse; font-size: 13px; margin: 12px 0; width: 100%; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: 4px 8px; text-align: left; font-variant-numeric: tabular-nums; }
-th { background: #f1f4f8; position: sticky; top: 42px; }
+th { background: #f1f4f8; position: sticky; top: 0; }
 .tablewrap { max-height: 420px; overflow: auto; }
 code { background: #f3f3f3; padding: 1px 4px; border-radius: 3px; }
 footer { text-align: center; font-size: 12px; color: #777; padding: 20px; }
