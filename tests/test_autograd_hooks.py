@@ -1,9 +1,9 @@
 """Tensor.register_hook on leaves and non-leaves, against PyTorch."""
 
 import pytest
+from oracle import assert_close, needs_torch
 
 import chainrule as cr
-from oracle import assert_close, needs_torch
 
 
 def _scenario(lib, case):

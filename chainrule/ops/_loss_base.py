@@ -114,6 +114,7 @@ class LossNode(Node):
     """A fused loss: ``backward`` scales G by 1/n for 'mean', then calls ``vjp(F, G, x)``."""
 
     __slots__ = ("scale",)
+    scale: Any
     saves = SAVE_INPUTS
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
@@ -128,7 +129,7 @@ class LossNode(Node):
         raise NotImplementedError
 
 
-def finish(node_cls: type, elems: np.ndarray, reduction: str, inputs: tuple[Tensor, ...], count: Any = None,
+def finish(node_cls: type[LossNode], elems: np.ndarray, reduction: str, inputs: tuple[Tensor, ...], count: Any = None,
            **attrs: Any) -> Tensor:
     """Reduce ``elems`` and record ``node_cls`` when an input requires grad."""
     out, scale = reduce_array(elems, reduction, count)

@@ -118,6 +118,8 @@ class HardtanhBackward0(Node):
     """y = clamp(x, lo, hi).   dy/dx = 1 for lo < x < hi, else 0   (0 at both bounds, as PyTorch)."""
 
     __slots__ = ("lo", "hi")
+    lo: Any
+    hi: Any
     name = "HardtanhBackward0"
     saves = SAVE_INPUTS
 
@@ -154,6 +156,7 @@ class LeakyReluBackward0(Node):
     """y = x if x > 0 else s·x.   dy/dx = 1 if x > 0 else s   (s at x = 0, as PyTorch)."""
 
     __slots__ = ("slope",)
+    slope: Any
     name = "LeakyReluBackward0"
     saves = SAVE_INPUTS
 
@@ -187,6 +190,9 @@ class EluBackward0(Node):
     """
 
     __slots__ = ("alpha", "scale", "input_scale")
+    alpha: Any
+    scale: Any
+    input_scale: Any
     name = "EluBackward0"
     saves = SAVE_INPUTS
 
@@ -255,6 +261,7 @@ class GeluBackward0(Node):
     """
 
     __slots__ = ("approximate",)
+    approximate: Any
     name = "GeluBackward0"
     saves = SAVE_INPUTS
 
@@ -361,6 +368,8 @@ class SoftplusBackward0(Node):
     """y = ln(1 + e^(βx))/β, or x where βx > threshold.   dy/dx = σ(βx), or 1 where βx > threshold."""
 
     __slots__ = ("beta", "threshold")
+    beta: Any
+    threshold: Any
     name = "SoftplusBackward0"
     saves = SAVE_INPUTS
 
@@ -499,6 +508,7 @@ class SoftshrinkBackward0(Node):
     """y = x − λ (x > λ), x + λ (x < −λ), else 0.   dy/dx = 1 for |x| > λ, else 0   (0 at ±λ)."""
 
     __slots__ = ("lambd",)
+    lambd: Any
     name = "SoftshrinkBackward0"
     saves = SAVE_INPUTS
 
@@ -583,6 +593,8 @@ class GluBackward0(Node):
     """y = a ⊙ σ(b), [a, b] = x split in half along ``dim``.   ∂L/∂a = G·σ(b);   ∂L/∂b = G·a·σ(b)(1 − σ(b))."""
 
     __slots__ = ("dim", "half")
+    dim: Any
+    half: Any
     name = "GluBackward0"
     saves = SAVE_INPUTS
 

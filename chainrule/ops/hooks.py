@@ -7,7 +7,8 @@ passes that on instead — before ``retain_grad()`` stores it, as in PyTorch.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 class GradHook:
@@ -31,7 +32,7 @@ class RemovableHandle:
         if self._entry in self._entries:
             self._entries.remove(self._entry)
 
-    def __enter__(self) -> "RemovableHandle":
+    def __enter__(self) -> RemovableHandle:
         return self
 
     def __exit__(self, *exc: object) -> None:

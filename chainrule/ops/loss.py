@@ -71,6 +71,7 @@ class SmoothL1LossBackward0(LossNode):
     """ℓ = ½d²/β if |d| < β else |d| − ½β.   ∂ℓ/∂x = d/β if |d| < β else sign(d);  ∂ℓ/∂t = −∂ℓ/∂x."""
 
     __slots__ = ("beta",)
+    beta: Any
     name = "SmoothL1LossBackward0"
 
     def vjp(self, F: Any, g: Any, x: Any) -> tuple[Any, Any]:
@@ -83,6 +84,7 @@ class HuberLossBackward0(LossNode):
     """ℓ = ½d² if |d| < δ else δ(|d| − ½δ)  (= δ·smooth_l1 with β = δ).   ∂ℓ/∂x = d if |d| < δ else δ·sign(d)."""
 
     __slots__ = ("delta",)
+    delta: Any
     name = "HuberLossBackward0"
 
     def vjp(self, F: Any, g: Any, x: Any) -> tuple[Any, Any]:

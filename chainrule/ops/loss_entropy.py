@@ -113,6 +113,11 @@ class NllLossBackward0(LossNode):
     """ℓ = −w_t · x_t  (x = log-probabilities).   ∂ℓ/∂x_c = −w_t·[c = t];  ignored targets contribute 0."""
 
     __slots__ = ("dim", "idx", "tw", "shape", "red")
+    dim: Any
+    idx: Any
+    tw: Any
+    shape: Any
+    red: Any
     name = "NllLossBackward0"
 
     def vjp(self, F: Any, g: Any, x: Any) -> tuple[Any]:
@@ -152,6 +157,14 @@ class CrossEntropyBackward(LossNode):
     """ℓ = −Σ_c q_c log softmax(x)_c  with q = (1−ε)·w_t·onehot(t) + (ε/C)·w.   ∂ℓ/∂x = softmax(x)·Σ_c q_c − q."""
 
     __slots__ = ("dim", "idx", "tw", "cw", "valid", "Q", "s", "red")
+    dim: Any
+    idx: Any
+    tw: Any
+    cw: Any
+    valid: Any
+    Q: Any
+    s: Any
+    red: Any
     name = "NllLossBackward0"  # PyTorch shows NllLossBackward0 (after a LogSoftmaxBackward0) for this pair
 
     def vjp(self, F: Any, g: Any, x: Any) -> tuple[Any]:
@@ -178,6 +191,15 @@ class CrossEntropyProbBackward(LossNode):
     ∂ℓ/∂x = softmax(x)·Σ_c q_c − q,   ∂ℓ/∂t = −(1−ε)·w·log softmax(x)."""
 
     __slots__ = ("dim", "eps", "C", "W", "s", "q", "Q", "logp", "red")
+    dim: Any
+    eps: Any
+    C: Any
+    W: Any
+    s: Any
+    q: Any
+    Q: Any
+    logp: Any
+    red: Any
     name = "NllLossBackward0"
 
     def vjp(self, F: Any, g: Any, x: Any) -> tuple[Any, Any]:
@@ -297,6 +319,7 @@ class BinaryCrossEntropyBackward0(LossNode):
     ∂ℓ/∂p = w(p − t)/max(p(1−p), 1e-12),   ∂ℓ/∂t = w(log(1−p) − log p)."""
 
     __slots__ = ("W",)
+    W: Any
     name = "BinaryCrossEntropyBackward0"
 
     def vjp(self, F: Any, g: Any, x: Any) -> tuple[Any, Any]:
@@ -351,6 +374,8 @@ class BinaryCrossEntropyWithLogitsBackward0(LossNode):
     ∂ℓ/∂x = w[σ(x)(1 + (p − 1)t) − p·t]  (= w(σ(x) − t) for p = 1),   ∂ℓ/∂t = w[(p − 1)·softplus(−x) − x]."""
 
     __slots__ = ("W", "PW")
+    W: Any
+    PW: Any
     name = "BinaryCrossEntropyWithLogitsBackward0"
 
     def vjp(self, F: Any, g: Any, x: Any) -> tuple[Any, Any]:
@@ -410,6 +435,7 @@ class KlDivBackward0(LossNode):
     ∂ℓ/∂x = −t (−eᵗ),   ∂ℓ/∂t = log t + 1 − x  (NaN at t = 0, as PyTorch's xlogy)  (eᵗ(t − x + 1))."""
 
     __slots__ = ("log_target",)
+    log_target: Any
     name = "KlDivBackward0"
 
     def vjp(self, F: Any, g: Any, x: Any) -> tuple[Any, Any]:

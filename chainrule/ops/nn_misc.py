@@ -73,6 +73,7 @@ class ConstantPadNdBackward0(Node):
     """y = pad(x, pads, value).   ∂L/∂x = pad(G, −pads): the gradient cropped back to x's shape."""
 
     __slots__ = ("pads",)
+    pads: Any
     name = "ConstantPadNdBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
