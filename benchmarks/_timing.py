@@ -113,6 +113,27 @@ def _version(dist: str) -> str | None:
         return None
 
 
+def _git_state() -> str | None:
+    """The commit the numbers belong to, '+dirty' when the work tree has uncommitted changes."""
+    import subprocess
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "chainrule"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (head + ("+dirty" if dirty else "")) or None
+
+
 def machine_info(torch: Any | None) -> dict[str, Any]:
     """Everything a reader needs to judge the numbers: CPU, versions, BLAS, load, OpenBLAS overrides."""
     import numpy as np
@@ -123,6 +144,7 @@ def machine_info(torch: Any | None) -> dict[str, Any]:
         "python": platform.python_version(),
         "numpy": np.__version__,
         "chainrule": _version("chainrule"),
+        "chainrule_commit": _git_state(),
         "torch": torch.__version__ if torch is not None else None,
         "blas": blas_info(),
         "loadavg_start": [round(x, 2) for x in os.getloadavg()],

@@ -99,7 +99,7 @@ def machine_markdown(info: dict[str, Any]) -> str:
     lines = [
         f"- CPU: {info['cpu']}, {info['cores']} cores; load average at start {info['loadavg_start']}",
         f"- Python {info['python']}, NumPy {info['numpy']}, PyTorch {info['torch'] or 'not installed'}"
-        f" ({info.get('torch_blas', '-')}), chainrule {info['chainrule']}",
+        f" ({info.get('torch_blas', '-')}), chainrule {info['chainrule']} (commit {info.get('chainrule_commit')})",
         f"- BLAS/OpenMP loaded: {blas}",
         f"- OPENBLAS_CORETYPE={info['OPENBLAS_CORETYPE']}, OPENBLAS_L2_SIZE={info['OPENBLAS_L2_SIZE']}",
         f"- clock: {info.get('clock', 'wall')}"
