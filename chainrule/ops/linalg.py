@@ -183,7 +183,11 @@ class LinearBackward(Node):
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
         xv, w = x[0], x[1]
-        ix, iw = self.inputs[0], self.inputs[1]
+        inputs = self.inputs
+        ix, iw = inputs[0], inputs[1]
+        if not F.is_tensor and xv.ndim == 2:  # the common case, as three direct NumPy calls
+            gb = g.sum(0) if len(inputs) == 3 and inputs[2]._rg else None
+            return (g @ w if ix._rg else None), (g.T @ xv if iw._rg else None), gb
         gx = F.matmul(g, w) if ix._rg else None
         gw = None
         if iw._rg:
