@@ -67,6 +67,7 @@ class Buffer(Tensor):
     """``nn.Buffer(data, persistent=True)``: marks a tensor to be registered as a module buffer on assignment."""
 
     __slots__ = ("persistent",)
+    persistent: bool
 
     def __new__(cls, data: Tensor, *, persistent: bool = True) -> Buffer:
         b = object.__new__(cls)

@@ -182,9 +182,9 @@ class Conv1d(Conv2d):
         super().__init__(in_channels, out_channels, (1, _single(kernel_size)[0]), (1, _single(stride)[0]), pad2,
                          (1, _single(dilation)[0]), groups, bias, padding_mode, device, dtype)
         # store the 1-D geometry and a 3-D weight, as PyTorch's state_dict has them
-        self.kernel_size = _single(kernel_size)
-        self.stride = _single(stride)
-        self.dilation = _single(dilation)
+        self.kernel_size = _single(kernel_size)  # type: ignore[assignment]
+        self.stride = _single(stride)  # type: ignore[assignment]
+        self.dilation = _single(dilation)  # type: ignore[assignment]
         self.padding = padding if isinstance(padding, str) else _single(padding)
         self.weight = Parameter(reshape(self.weight.detach(), (out_channels, in_channels // groups,
                                                                 self.kernel_size[0])))

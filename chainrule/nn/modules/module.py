@@ -38,7 +38,7 @@ class _IncompatibleKeys(NamedTuple):
             return "<All keys matched successfully>"
         return f"_IncompatibleKeys(missing_keys={self.missing_keys}, unexpected_keys={self.unexpected_keys})"
 
-    __str__ = __repr__
+    __str__ = __repr__  # type: ignore[misc]  # a method alias, not a NamedTuple field
 
 
 IncompatibleKeys = _IncompatibleKeys
@@ -145,6 +145,9 @@ class Module:
     _parameters: dict[str, Parameter | None]
     _buffers: dict[str, Tensor | None]
     _modules: dict[str, Module | None]
+    _non_persistent_buffers_set: set[str]
+    _forward_hooks: dict[int, Callable[..., Any]]
+    _forward_pre_hooks: dict[int, Callable[..., Any]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if kwargs:
@@ -515,7 +518,7 @@ class Module:
 
     def _load_from_state_dict(self, state_dict: Mapping[str, Any], prefix: str, missing: list[str],
                               unexpected: list[str], errors: list[str], assign: bool) -> None:
-        local = {k: v for k, v in self._parameters.items() if v is not None}
+        local: dict[str, Tensor] = {k: v for k, v in self._parameters.items() if v is not None}
         local.update((k, v) for k, v in self._buffers.items()
                      if v is not None and k not in self._non_persistent_buffers_set)
         for name, param in local.items():
@@ -577,7 +580,7 @@ class Module:
             raise RuntimeError(
                 "Error(s) in loading state_dict for {}:\n\t{}".format(type(self).__name__, "\n\t".join(errors))
             )
-        return _IncompatibleKeys(missing, unexpected)
+        return _IncompatibleKeys(missing, unexpected)  # type: ignore[call-arg]  # mypy counts __str__ as a field
 
     # -- printing ---------------------------------------------------------------------------
     def _get_name(self) -> str:

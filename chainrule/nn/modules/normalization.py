@@ -37,6 +37,9 @@ def _normalize(x: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor, Te
 class LayerNorm(Module):
     """y = (x - E[x]) / √(Var[x] + eps) · weight + bias over the last ``len(normalized_shape)`` dims."""
 
+    weight: Parameter | None
+    bias: Parameter | None
+
     def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5, elementwise_affine: bool = True,
                  bias: bool = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
@@ -76,6 +79,12 @@ class LayerNorm(Module):
 
 class _BatchNorm(Module):
     _expected_dims: tuple[int, ...] = ()
+    weight: Parameter | None
+    bias: Parameter | None
+    # buffers: tensors when track_running_stats, else None
+    running_mean: Any
+    running_var: Any
+    num_batches_tracked: Any
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True, device: Any = None, dtype: Any = None, *,

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from ... import _dtype
 from ...creation import empty, zeros
@@ -90,7 +91,8 @@ class RNNBase(Module):
             layer_in = input_size if layer == 0 else hidden_size * dirs
             for direction in range(dirs):
                 sfx = f"_l{layer}" + ("_reverse" if direction else "")
-                shapes = [("weight_ih", (gate, layer_in)), ("weight_hh", (gate, hidden_size))]
+                shapes: list[tuple[str, tuple[int, ...]]] = [("weight_ih", (gate, layer_in)),
+                                                            ("weight_hh", (gate, hidden_size))]
                 if bias:
                     shapes += [("bias_ih", (gate,)), ("bias_hh", (gate,))]
                 for name, shape in shapes:
@@ -218,6 +220,7 @@ class GRU(RNNBase):
 
 class _CellBase(Module):
     _mode = ""
+    nonlinearity: str  # RNNCell only
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
                  dtype: Any = None) -> None:
@@ -237,7 +240,7 @@ class _CellBase(Module):
             self.register_parameter("bias_hh", None)
         self.reset_parameters()
 
-    reset_parameters = RNNBase.reset_parameters
+    reset_parameters: ClassVar[Callable[[Any], None]] = RNNBase.reset_parameters  # borrowed: same weight init
 
     def _step(self, input: Tensor, hx: Any) -> Any:
         if input.dim() not in (1, 2):
