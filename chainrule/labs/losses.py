@@ -56,8 +56,8 @@ def run(z_points: Sequence[float] = (4.0, 2.0, 0.0, -2.0, -4.0, -8.0), draw: boo
     if draw:
         plt = pyplot()
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
-        s = 1 / (1 + np.exp(-z))
-        ax1.plot(z, (s - 1) ** 2, label="MSE(σ(z), 1)")
+        sig = 1 / (1 + np.exp(-z))
+        ax1.plot(z, (sig - 1) ** 2, label="MSE(σ(z), 1)")
         ax1.plot(z, np.logaddexp(0, -z), label="BCE(σ(z), 1)")
         ax1.set_xlabel("z (logit); target y = 1")
         ax1.set_title("loss")

@@ -26,7 +26,7 @@ def problem(n: int = 64, d: int = 8, seed: int = 0) -> tuple[np.ndarray, np.ndar
     return X, y, float(ev[0]), float(ev[-1])
 
 
-def train(X: np.ndarray, y: np.ndarray, lrs: Sequence[float], steps: int) -> np.ndarray:
+def train(X: np.ndarray, y: np.ndarray, lrs: Sequence[float] | np.ndarray, steps: int) -> np.ndarray:
     """Loss curves (len(lrs), steps + 1): one batched chainrule run, one weight vector per learning rate."""
     import chainrule as cr
     from chainrule._errstate import silent
