@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._errstate import silent
 from ..autograd.graph import SAVE_INPUTS
 from . import reduction as _red
 from ._util import GRAD_ENABLED, Node, Tensor, record, wrap
@@ -100,11 +101,11 @@ def reduce_array(elems: np.ndarray, reduction: str, count: Any = None) -> tuple[
     """
     if reduction == "none":
         return elems, None
-    total = elems.sum()
+    total = np.add.reduce(elems, None)  # the ufunc directly: elems.sum() adds a Python-level wrapper
     if reduction == "sum":
         return np.asarray(total, dtype=elems.dtype), None
     n = elems.size if count is None else count
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with silent():
         out = np.asarray(total / np.asarray(n, dtype=elems.dtype), dtype=elems.dtype)
         scale = 1.0 / float(n) if n else float("nan")
     return out, scale
@@ -122,7 +123,7 @@ class LossNode(Node):
             g = g * self.scale
         if F.is_tensor:
             return self.vjp(F, g, x)
-        with np.errstate(all="ignore"):  # log(0) = −inf and 0/0 follow PyTorch silently
+        with silent():  # log(0) = −inf and 0/0 follow PyTorch silently
             return self.vjp(F, g, x)
 
     def vjp(self, F: Any, g: Any, x: Any) -> tuple[Any, ...]:

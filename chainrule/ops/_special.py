@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from .._errstate import silent
+
 _F16 = np.dtype(np.float16)
 
 
@@ -23,7 +25,7 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
     if a.dtype == _F16:  # float16 is computed in float32 and rounded once, like PyTorch's opmath
         return sigmoid(a.astype(np.float32)).astype(_F16)
     out = np.negative(a, out=np.empty(a.shape, a.dtype))
-    with np.errstate(over="ignore"):
+    with silent():
         np.exp(out, out=out)
     out += 1
     return np.reciprocal(out, out=out)
@@ -66,7 +68,7 @@ def _erf_own(x: np.ndarray) -> np.ndarray:
     big = ~small
     xb = ax[big]
     if xb.size:
-        with np.errstate(over="ignore", invalid="ignore"):
+        with silent():
             k = xb.copy()
             for n in range(_CF_DEPTH, 0, -1):
                 k = xb + (n / 2) / k

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._dtype import _default, promote_arrays
+from .._errstate import silent
 from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT
 from ._util import GRAD_ENABLED, Node, Tensor, promote_pair, record, wrap
 
@@ -195,7 +196,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         if rounding_mode not in ("floor", "trunc"):
             raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                              f"'{rounding_mode}'")
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with silent():
             q = np.floor_divide(A, B) if rounding_mode == "floor" else np.trunc(A / B).astype(A.dtype)
         # PyTorch records DivBackward2 (zero gradients) so the result still requires grad
         return _finish(DivBackward2, np.asarray(q), a, b)
@@ -203,7 +204,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         A = A.astype(_default[0].np)
         B = B.astype(_default[0].np)
     try:
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with silent():
             r = A / B
     except ValueError:
         raise _broadcast_error("div", A, B) from None
@@ -217,7 +218,7 @@ def rdiv(self: Tensor, other: Any) -> Tensor:
 def floor_divide(input: Any, other: Any) -> Tensor:
     """⌊a / b⌋; not differentiable (PyTorch has no derivative for floor_divide)."""
     a, b, A, B = _pair(input, other)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with silent():
         return wrap(np.asarray(np.floor_divide(A, B)))
 
 
@@ -237,7 +238,7 @@ class RemainderBackward1(Node):
 def remainder(input: Any, other: Any) -> Tensor:
     """Python-style modulus (sign of the divisor)."""
     a, b, A, B = _pair(input, other)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with silent():
         r = np.asarray(np.mod(A, B))
     if not isinstance(other, Tensor):  # PyTorch's Scalar overload
         return _finish(RemainderBackward0, r, a, b)
@@ -338,7 +339,7 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         if A.dtype.kind == "b" and p.__class__ is int:
             A = A.astype(np.int64)  # bool ** int is int64 in PyTorch
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with silent():
             r = np.power(A, p) if A.dtype.kind == "f" else np.power(A, p).astype(A.dtype)
         t = wrap(r if type(r) is _ndarray else np.asarray(r, dtype=A.dtype))
         if GRAD_ENABLED[0] and input._rg:
@@ -357,7 +358,7 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
             raise NotImplementedError('"pow" not implemented for \'Bool\'')
         if B.dtype.kind == "b" and c.__class__ is int:
             B = B.astype(np.int64)  # int ** bool is int64 in PyTorch
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with silent():
             C = np.asarray(c, dtype=B.dtype)
             r = _int_power(C, B) if B.dtype.kind in "iu" else np.power(C, B)
         t = wrap(np.asarray(r))
@@ -369,7 +370,7 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
     a, b, A, B = _pair(input, exponent)
     if A.dtype.kind == "b":
         raise NotImplementedError('"pow" not implemented for \'Bool\'')
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    with silent():
         r = _int_power(A, B) if A.dtype.kind in "iu" else np.power(A, B)
     return _finish(PowBackward1, r, a, b)
 

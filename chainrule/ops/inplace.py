@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .._errstate import silent
 from ..random import rng
 from ._util import GRAD_ENABLED, Node, Tensor, record
 from .indexing import check_not_view, graph_handle, leaf_inplace_error
@@ -114,7 +115,7 @@ def div_(self: Tensor, other: Any, *, rounding_mode: str | None = None) -> Tenso
 
     if rounding_mode is not None or self._data.dtype.kind != "f":
         return apply_inplace(self, lambda a, b: div(a, b, rounding_mode=rounding_mode), other)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with silent():
         return _ufunc_inplace(self, np.true_divide, div, other)
 
 

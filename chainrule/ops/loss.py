@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .._errstate import silent
 from . import reduction as _red
 from . import selection as _sel
 from ._loss_base import (
@@ -191,7 +192,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: Any = None, re
     broadcast_shape(input._data.shape, target._data.shape)
     x, t = common_float(input, target, "soft_margin_loss", to_input=True)
     z = -(x._data * t._data)
-    with np.errstate(over="ignore"):
+    with silent():
         elems = np.log1p(np.exp(-np.abs(z))) + np.maximum(z, 0)
     return finish(SoftMarginLossBackward0, elems.astype(z.dtype, copy=False), red, (x, t))
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .._errstate import silent
 from . import selection as _sel
 from ._loss_base import (
     LossNode,
@@ -254,7 +255,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
         wsum = float(C if W is None else W.sum())
         cw = (eps / C) * (np.ones((C,) + (1,) * (X.ndim - cdim - 1), X.dtype) if Wv is None else Wv)
         valid_e = None if valid is None else np.expand_dims(valid, cdim).astype(X.dtype)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with silent():
         e = np.exp(sh, out=sh)
         se = e.sum(axis=cdim, keepdims=True)
         lse = np.log(se)
@@ -270,7 +271,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
         elems = elems.reshape(target._data.shape)
     if not (input._rg and GRAD_ENABLED[0]):  # no backward coming: skip the softmax
         return finish(CrossEntropyBackward, elems, red, (input,), count=count)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with silent():
         s = np.divide(e, se, out=e)  # the softmax, kept for the backward pass
     coef = tw_e * (1.0 - eps) if eps else tw_e
     Q = coef if cw is None else coef + float(cw.sum()) * (1 if valid_e is None else valid_e)
@@ -297,7 +298,7 @@ def _cross_entropy_probs(input: Tensor, target: Tensor, weight: Tensor | None, i
             raise RuntimeError(f"weight tensor should be defined either for all {C} classes or no classes but got "
                                f"weight tensor of shape: {list(weight._data.shape)}")
         W = _class_view(weight._data.astype(X.dtype, copy=False), X.ndim, cdim)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with silent():
         logp = log_softmax_array(X, cdim)
         q = T * (1.0 - eps) + eps / C if eps else T
         if W is not None:
@@ -306,7 +307,7 @@ def _cross_entropy_probs(input: Tensor, target: Tensor, weight: Tensor | None, i
     count = X.size // C if C else 0
     if not (x._rg or t._rg):
         return finish(CrossEntropyProbBackward, elems, red, (x, t), count=count)
-    with np.errstate(under="ignore"):
+    with silent():
         s = np.exp(logp)
     return finish(CrossEntropyProbBackward, elems, red, (x, t), count=count, dim=cdim, eps=eps, C=C, W=W, s=s,
                   q=q, Q=q.sum(axis=cdim, keepdims=True), logp=logp if t._rg else None, red=red)
@@ -352,16 +353,20 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     no_grad_allowed(weight, "binary_cross_entropy", "weight")
     x, t = common_float(input, target, "binary_cross_entropy")
     P, T = x._data, t._data
-    if not ((P >= 0) & (P <= 1)).all():
+    # two C-level reductions per operand instead of four comparisons; NaN fails both tests, as in PyTorch
+    if P.size and not (_min(P, None) >= 0 and _max(P, None) <= 1):
         raise RuntimeError("all elements of input should be between 0 and 1")
-    if not ((T >= 0) & (T <= 1)).all():
+    if T.size and not (_min(T, None) >= 0 and _max(T, None) <= 1):
         raise RuntimeError("all elements of target should be between 0 and 1")
     W = _weight_like(weight, P)
-    with np.errstate(divide="ignore"):
+    with silent():
         elems = (T - 1) * np.maximum(np.log1p(-P), -100) - T * np.maximum(np.log(P), -100)
     if W is not None:
         elems = elems * W
     return finish(BinaryCrossEntropyBackward0, elems.astype(P.dtype, copy=False), red, (x, t), W=W)
+
+
+_min, _max = np.minimum.reduce, np.maximum.reduce
 
 
 def _softplus_neg(F: Any, x: Any) -> Any:
@@ -463,7 +468,7 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
         raise RuntimeError("kl_div: Integral inputs not supported.")
     x, t = common_float(input, target, "kl_div")
     X, T = x._data, t._data
-    with np.errstate(all="ignore"):
+    with silent():
         if log_target:
             elems = np.exp(T) * (T - X)
         else:
@@ -484,7 +489,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     red = reduction_arg(reduction, size_average, reduce)
     target = as_tensor_arg(target, input._data, "target")
     broadcast_shape(input._data.shape, target._data.shape)
-    with np.errstate(all="ignore"):
+    with silent():
         if log_input:
             loss = _pw.exp(input) - target * input
         else:

@@ -121,7 +121,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
         )
     dims = norm_dims(dim, A.ndim) if (dim is not None and A.ndim) else None
     n = _count(A.shape, dims)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with silent():
         out = A.sum(axis=dims, keepdims=keepdim) / A.dtype.type(n) if n else np.full(
             _out_shape(A.shape, dims, keepdim), np.nan, dtype=A.dtype)
     cls = MeanBackward0 if dim is None else MeanBackward1
@@ -200,7 +200,7 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     dims = norm_dims(dim, A.ndim) if (dim is not None and A.ndim) else None
     c = _correction(unbiased, correction)
     n = _count(A.shape, dims)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with silent():
         if n - c > 0:
             out = np.asarray(np.var(A, axis=dims, keepdims=keepdim, ddof=0) * (n / (n - c)), dtype=A.dtype)
         else:  # no degrees of freedom left: Σ(x − x̄)²/0, so inf, or nan for a constant (or empty) slice
@@ -480,7 +480,7 @@ def logsumexp_array(A: np.ndarray, dims: Any, keepdim: bool) -> np.ndarray:
     """log Σ exp over ``dims``, stable: shift by the (finite) max first."""
     m = A.max(axis=dims, keepdims=True) if A.size else np.zeros(_kept_shape(A.shape, dims), A.dtype)
     m = np.where(np.isfinite(m), m, 0)
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+    with silent():
         out = np.log(np.exp(A - m).sum(axis=dims, keepdims=True)) + m
     return out if keepdim else (out.reshape(_out_shape(A.shape, dims, False)))
 

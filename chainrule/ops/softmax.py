@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .._dtype import as_dtype
+from .._errstate import silent
 from ..autograd.graph import SAVE_OUTPUT
 from ._util import GRAD_ENABLED, Node, Tensor, record, wrap, wrap_dim
 
@@ -44,7 +45,7 @@ def softmax_array(A: np.ndarray, d: int) -> np.ndarray:
     if A.ndim == 0:
         return np.ones_like(A)
     m = A.max(axis=d, keepdims=True) if A.shape[d] else np.zeros((), A.dtype)
-    with np.errstate(invalid="ignore", over="ignore"):
+    with silent():
         e = np.exp(A - np.where(np.isfinite(m), m, 0) if m.ndim else A)
         return e / e.sum(axis=d, keepdims=True)
 
@@ -53,7 +54,7 @@ def log_softmax_array(A: np.ndarray, d: int) -> np.ndarray:
     if A.ndim == 0:
         return np.zeros_like(A)
     m = A.max(axis=d, keepdims=True) if A.shape[d] else np.zeros((), A.dtype)
-    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+    with silent():
         shifted = A - np.where(np.isfinite(m), m, 0)
         return shifted - np.log(np.exp(shifted).sum(axis=d, keepdims=True))
 

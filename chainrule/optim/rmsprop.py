@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .._errstate import silent
 from .optimizer import Optimizer, ParamsT, step_tensor, zeros_state
 
 
@@ -79,7 +80,7 @@ class RMSprop(Optimizer):
                 np.multiply(ga, ga, out=avg)
                 np.subtract(v, avg, out=avg)
                 # v - ḡ² >= 0 in exact arithmetic but can round below 0; PyTorch then gives NaN too.
-                with np.errstate(invalid="ignore"):
+                with silent():
                     np.sqrt(avg, out=avg)
             else:
                 np.sqrt(v, out=avg)
