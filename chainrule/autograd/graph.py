@@ -135,11 +135,17 @@ def record(node: Node, out: Any, inputs: tuple[Any, ...]) -> None:
 def check_versions(node: Node) -> None:
     """Raise PyTorch's error when a saved tensor was modified in place after being saved."""
     if node.saves & SAVE_INPUTS:
-        for i, (t, v) in enumerate(zip(node.inputs, node.versions, strict=True)):
+        for t, v in zip(node.inputs, node.versions):  # the common, clean case: one cheap pass
             if t._vc[0] != v:
-                if node.cross_saved and not any(u._rg for j, u in enumerate(node.inputs) if j != i):
-                    continue
-                _raise_modified(t, i, node, t._vc[0], v)
+                break
+        else:
+            v = None
+        if v is not None:
+            for i, (t, v) in enumerate(zip(node.inputs, node.versions, strict=True)):
+                if t._vc[0] != v:
+                    if node.cross_saved and not any(u._rg for j, u in enumerate(node.inputs) if j != i):
+                        continue
+                    _raise_modified(t, i, node, t._vc[0], v)
     if node.saves & SAVE_OUTPUT and node.out_vc[0] != node.out_version:
         _raise_modified_array(node.out, 0, node, node.out_vc[0], node.out_version)
 
