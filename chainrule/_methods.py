@@ -104,6 +104,11 @@ def _bind() -> None:
     T.squeeze_ = lambda self, dim=None: _adopt(self, shape.squeeze(self.detach(), dim))
     T.unsqueeze_ = lambda self, dim: _adopt(self, shape.unsqueeze(self.detach(), dim))
     T.size = Tensor.size
+    from .ops import sorting
+
+    for name in ("sort", "argsort", "topk", "nonzero", "argwhere", "masked_select", "unique", "diag", "trace"):
+        setattr(T, name, getattr(sorting, name))
+    T.diagonal = sorting.diagonal_
     T.T = property(lambda self: shape.permute(self, tuple(reversed(range(self._data.ndim)))))
     T.mT = property(lambda self: shape.transpose(self, -2, -1))
 

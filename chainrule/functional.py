@@ -119,6 +119,8 @@ from .ops.shape import (
     vstack,
 )
 from .ops.softmax import log_softmax, softmax
+from .ops.sorting import argsort, argwhere, diag, masked_select, nonzero, sort, topk, trace, unique
+from .ops.sorting import diagonal_ as diagonal
 
 subtract, multiply, divide, negative, true_divide = sub, mul, div, neg, div
 absolute, arctan, arcsin, arccos = abs, atan, asin, acos
@@ -139,4 +141,5 @@ __all__ = [
     "t", "transpose", "tril", "triu", "unbind", "unflatten", "unsqueeze", "vstack", "log_softmax", "softmax",
     "subtract", "multiply", "divide", "negative", "true_divide", "absolute", "arctan", "arcsin", "arccos",
     "greater", "less", "greater_equal", "less_equal", "not_equal", "swapdims",
+    "argsort", "argwhere", "diag", "diagonal", "masked_select", "nonzero", "sort", "topk", "trace", "unique",
 ]

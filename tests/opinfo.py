@@ -567,3 +567,24 @@ def _setitem(x: Any, index: Any, value: Any) -> Any:
     y = x * 2  # a non-leaf copy, so the assignment is recorded as CopySlices
     y[index] = value
     return y * y
+
+# --- sorting and selection (values differentiable through gather / indexing) -------------------------------
+
+shape_op("sort", lambda m, x, d, **k: m.sort(x, d, **k), lambda r: (distinct(r, (3, 4)), 1),
+         lambda r: (distinct(r, (5,)), 0), lambda r: (distinct(r, (2, 3)), 0))
+shape_op("sort.descending", lambda m, x: m.sort(x, -1, descending=True), lambda r: (distinct(r, (3, 4)),),
+         covers=("sort",))
+shape_op("argsort", lambda m, x: m.argsort(x, 1, descending=True), lambda r: (distinct(r, (3, 4)),), grad=False)
+shape_op("topk", lambda m, x, k: m.topk(x, k), lambda r: (distinct(r, (3, 5)), 2), lambda r: (distinct(r, (4,)), 4))
+shape_op("topk.smallest", lambda m, x: m.topk(x, 2, 0, largest=False), lambda r: (distinct(r, (4, 2)),),
+         covers=("topk",))
+shape_op("nonzero", lambda m, x: m.nonzero(x), lambda r: (np.array([[0.0, 1.5], [2.0, 0.0]]),), grad=False)
+shape_op("argwhere", lambda m, x: m.argwhere(x), lambda r: (np.array([0.0, 1.5, 0.0, 2.0]),), grad=False)
+shape_op("masked_select", lambda m, x, k: m.masked_select(x, k), lambda r: (uniform(r, (3, 4)),
+         np.array([True, False, True, True])))
+shape_op("unique", lambda m, x: m.unique(x, return_counts=True), lambda r: (np.array([3.0, 1.0, 3.0, 2.0]),),
+         grad=False)
+shape_op("diag", lambda m, x, *a: m.diag(x, *a), lambda r: (uniform(r, (3,)),), lambda r: (uniform(r, (3,)), 1),
+         lambda r: (uniform(r, (3, 4)),), lambda r: (uniform(r, (3, 4)), -1))
+shape_op("diagonal", lambda m, x: m.diagonal(x, 1), lambda r: (uniform(r, (3, 4)),))
+shape_op("trace", lambda m, x: m.trace(x), lambda r: (uniform(r, (3, 3)),), lambda r: (uniform(r, (2, 4)),))

@@ -217,7 +217,8 @@ def test_broadcasting_shapes(info: OpInfo, data: Any) -> None:
 NO_GRAD = {  # not differentiable in PyTorch: values (and dtypes) are still checked through their entries
     "eq", "ne", "lt", "le", "gt", "ge", "isclose", "allclose", "equal", "logical_and", "logical_or",
     "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "isnan", "isinf",
-    "isfinite", "argmax", "argmin", "any", "all", "count_nonzero", "floor_divide",
+    "isfinite", "argmax", "argmin", "any", "all", "count_nonzero", "floor_divide", "argsort", "nonzero",
+    "argwhere", "unique",
 }
 
 
@@ -320,6 +321,10 @@ GRAD_FN_NAME_DIFFERS = {
     "index_select": "recorded as indexing (IndexBackward0)",
     "getitem.step_slice": "one combined slice node", "getitem.none": "one combined slice node",
     "getitem.ellipsis": "one combined slice node", "getitem.tensor_index": "a 0-d index is a select in PyTorch",
+    "sort": "values gathered (GatherBackward0), not SortBackward0", "sort.descending": "values gathered",
+    "topk": "values gathered (GatherBackward0), not TopkBackward0", "topk.smallest": "values gathered",
+    "masked_select": "recorded as indexing (IndexBackward0)", "diag": "built from indexing, not DiagBackward0",
+    "diagonal": "built from indexing", "trace": "a sum of the indexed diagonal, not TraceBackward0",
 }
 
 
