@@ -39,9 +39,12 @@ class Table:
         return "\n".join([line, sep] + body)
 
     def to_markdown(self) -> str:
-        head = "| " + " | ".join(self.columns) + " |"
+        def cell(v: str) -> str:
+            return v.replace("|", "\\|")  # a bare | would end the cell
+
+        head = "| " + " | ".join(cell(c) for c in self.columns) + " |"
         sep = "|" + "|".join("---" for _ in self.columns) + "|"
-        return "\n".join([head, sep] + ["| " + " | ".join(r) + " |" for r in self.formatted()])
+        return "\n".join([head, sep] + ["| " + " | ".join(cell(v) for v in r) + " |" for r in self.formatted()])
 
     def to_html(self) -> str:
         import html

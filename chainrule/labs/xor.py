@@ -69,7 +69,7 @@ def success_rate(hidden: tuple[int, ...], activation: str, seeds: int, epochs: i
     return {"solved": solved, "epochs_to_solve": epochs_to_solve}
 
 
-def run(seeds: int = 40, epochs: int = 3000, hiddens: Sequence[tuple[int, ...]] = ((2,), (3, 2), (4,)),
+def run(seeds: int = 40, epochs: int = 2500, hiddens: Sequence[tuple[int, ...]] = ((2,), (3, 2), (4,)),
         activations: Sequence[str] = ("sigmoid", "tanh", "relu"), draw: bool = True) -> LabResult:
     table = Table(["hidden layers", "activation", "solved", "success rate", "median epochs to solve"])
     rates: dict[tuple[tuple[int, ...], str], dict[str, Any]] = {}
