@@ -118,8 +118,22 @@ def _mat(node_cls: type, input: Any, other: Any) -> Tensor:
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product with NumPy/PyTorch broadcasting of batch dims and 1-D promotion."""
-    return _mat(MatmulBackward0 if (getattr(input, "ndim", 2) == 1 and getattr(other, "ndim", 2) == 1) is False
-                else DotBackward0, input, other)
+    try:  # fast path: two 2-D tensors of one floating dtype, the shape of every Linear layer
+        A = input._data
+        B = other._data
+        fast = A.ndim == 2 and B.ndim == 2 and A.dtype is B.dtype and A.dtype.kind == "f" and A.shape[1] == B.shape[0]
+    except AttributeError:
+        fast = False
+    if fast:
+        t = wrap(A @ B)
+        if GRAD_ENABLED[0] and (input._rg or other._rg):
+            record(_MM_NEW(MatmulBackward0), t, (input, other))
+        return t
+    one_d = getattr(input, "ndim", 2) == 1 and getattr(other, "ndim", 2) == 1
+    return _mat(DotBackward0 if one_d else MatmulBackward0, input, other)
+
+
+_MM_NEW = MatmulBackward0.__new__
 
 
 def rmatmul(self: Tensor, other: Any) -> Tensor:

@@ -14,12 +14,13 @@ from typing import Any
 import numpy as np
 
 from .._dtype import _default, as_dtype
-from .._errstate import silent
+from .._errstate import quiet, silent
 from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT
 from ..autograd.namespace import ARRAY
 from ._util import GRAD_ENABLED, Node, Tensor, norm_dims, record, to_array, wrap, wrap_dim
 
 _ndarray = np.ndarray
+_quiet_add_reduce = quiet(np.add.reduce)
 
 
 def _kept_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
@@ -75,9 +76,15 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     elif A.dtype.kind in "biu":
         A = A.astype(np.int64)
     if dim is None and not keepdim:
-        with silent():  # inf + (−inf) is nan, silently, as PyTorch
-            r = A.sum()
-        return _reduce_node(SumBackward0, r, input, None, False)
+        # the ufunc directly (A.sum() adds a Python wrapper); inf + (−inf) = nan silently, as PyTorch
+        t = wrap(np.asarray(_quiet_add_reduce(A, None)))
+        if GRAD_ENABLED[0] and input._rg:
+            node = SumBackward0.__new__(SumBackward0)
+            node.dims = None
+            node.keepdim = False
+            node.shape = A.shape
+            record(node, t, (input,))
+        return t
     dims = norm_dims(dim, A.ndim) if A.ndim else None
     if dims is None and dim is not None and not (isinstance(dim, (list, tuple)) and len(dim) == 0):
         dims = None
