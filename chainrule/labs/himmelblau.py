@@ -68,7 +68,7 @@ def critical_points() -> dict[str, np.ndarray]:
 
 
 def optimise(starts: np.ndarray, optimizer: str, lrs: float | Sequence[float], steps: int, record_every: int = 1,
-             dtype: Any = None, tol: float = 1e-7) -> list[dict[str, np.ndarray]]:
+             dtype: Any = None, tol: float = 1e-7) -> list[dict[str, Any]]:
     """Run ``optimizer`` from every start and at every learning rate at once.
 
     One parameter tensor per learning rate (one param group each), concatenated
@@ -81,7 +81,7 @@ def optimise(starts: np.ndarray, optimizer: str, lrs: float | Sequence[float], s
 
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
-    lr_list = [float(lrs)] if np.isscalar(lrs) else [float(v) for v in lrs]  # type: ignore[arg-type]
+    lr_list = [float(lrs)] if np.isscalar(lrs) else [float(v) for v in lrs]  # type: ignore[arg-type, union-attr]
     dt = cr.float32 if dtype is None else dtype
     params = [cr.tensor(np.asarray(starts, dtype=np.float64), dtype=dt, requires_grad=True) for _ in lr_list]
     groups = [{"params": [p], "lr": lr} for p, lr in zip(params, lr_list)]
