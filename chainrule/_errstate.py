@@ -16,6 +16,9 @@ try:  # NumPy >= 2.0
     from numpy._core._ufunc_config import _extobj_contextvar, _make_extobj  # type: ignore[attr-defined]
 
     _QUIET = _make_extobj(all="ignore")
+    # for the hottest unary ops, which set the state inline rather than through ``quiet``'s extra frame
+    ERRSTATE_VAR: Any = _extobj_contextvar
+    QUIET_STATE: Any = _QUIET
 
     def quiet(fn: Callable[..., Any]) -> Callable[..., Any]:
         """``fn`` run with every NumPy floating-point warning ignored."""
@@ -41,6 +44,8 @@ try:  # NumPy >= 2.0
             _extobj_contextvar.reset(self._token)
 
 except ImportError:  # pragma: no cover - NumPy 1.x
+    ERRSTATE_VAR = None
+    QUIET_STATE = None
 
     def quiet(fn: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any) -> Any:

@@ -110,7 +110,15 @@ def edges_of(inputs: tuple[Any, ...]) -> tuple[Any, ...]:
 def record(node: Node, out: Any, inputs: tuple[Any, ...]) -> None:
     """Attach ``node`` as ``out.grad_fn``; remember what its backward will read."""
     node.inputs = inputs
-    node.edges = tuple([None if t is None or not t._rg else (t.grad_fn or False) for t in inputs])
+    if len(inputs) == 1:  # the common arities spelled out: this runs for every recorded op
+        t = inputs[0]
+        node.edges = ((t.grad_fn or False) if t._rg else None,)
+    elif len(inputs) == 2:
+        a, b = inputs
+        node.edges = ((a.grad_fn or False) if a is not None and a._rg else None,
+                      (b.grad_fn or False) if b is not None and b._rg else None)
+    else:
+        node.edges = tuple([None if t is None or not t._rg else (t.grad_fn or False) for t in inputs])
     node.freed = False
     node.retained = None
     saves = node.saves

@@ -18,6 +18,7 @@ from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT
 from ._util import GRAD_ENABLED, Node, Tensor, promote_pair, record, wrap
 
 _ndarray = np.ndarray
+_new = object.__new__
 
 
 def _pair(a: Any, b: Any) -> tuple[Any, Any, np.ndarray, np.ndarray]:
@@ -112,7 +113,19 @@ class DivBackward2(Node):
 
 def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     """a + α·b, elementwise with broadcasting."""
-    if alpha != 1:
+    if alpha == 1:
+        try:  # fast path: two tensors of one dtype (most calls); anything else takes the general path below
+            A = input._data
+            B = other._data
+            if A.dtype is B.dtype:
+                r = A + B
+                t = wrap(r if type(r) is _ndarray else np.asarray(r))
+                if GRAD_ENABLED[0] and (input._rg or other._rg):
+                    record(_new(AddBackward0), t, (input, other))
+                return t
+        except (AttributeError, ValueError):  # a number operand, or shapes that do not broadcast
+            pass
+    else:
         other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
     a, b, A, B = _pair(input, other)
     try:
@@ -177,6 +190,17 @@ def rsub(self: Tensor, other: Any) -> Tensor:
 
 def mul(input: Any, other: Any) -> Tensor:
     """a · b, elementwise with broadcasting."""
+    try:  # fast path: two tensors of one dtype (most calls); anything else takes the general path below
+        A = input._data
+        B = other._data
+        if A.dtype is B.dtype:
+            r = A * B
+            t = wrap(r if type(r) is _ndarray else np.asarray(r))
+            if GRAD_ENABLED[0] and (input._rg or other._rg):
+                record(_new(MulBackward0), t, (input, other))
+            return t
+    except (AttributeError, ValueError):  # a number operand, or shapes that do not broadcast
+        pass
     a, b, A, B = _pair(input, other)
     try:
         r = A * B

@@ -12,11 +12,14 @@ from typing import Any
 import numpy as np
 
 from .._dtype import _default
+from .._errstate import ERRSTATE_VAR as _EV
+from .._errstate import QUIET_STATE as _QS
 from .._errstate import quiet as _quiet
 from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT
 from ._util import GRAD_ENABLED, Node, Tensor, record, wrap
 
 _ndarray = np.ndarray
+_new = object.__new__
 
 # NumPy ufuncs with floating-point warnings silenced (PyTorch returns inf/nan without a warning)
 _q_arccos = _quiet(np.arccos)
@@ -325,6 +328,20 @@ _stable_sigmoid = _quiet(_sigmoid_array)
 
 def exp(input: Tensor) -> Tensor:
     """eˣ; derivative eˣ."""
+    try:  # the hot path, inlined: float input, overflow to inf silenced without a wrapper frame
+        A = input._data
+        if A.dtype.kind == "f" and _EV is not None:
+            token = _EV.set(_QS)
+            try:
+                r = np.exp(A)
+            finally:
+                _EV.reset(token)
+            t = wrap(r if type(r) is _ndarray else np.asarray(r))
+            if GRAD_ENABLED[0] and input._rg:
+                record(_new(ExpBackward0), t, (input,))
+            return t
+    except AttributeError:
+        pass
     return _unary(ExpBackward0, _q_exp, input)
 
 

@@ -14,12 +14,17 @@ from typing import Any
 import numpy as np
 
 from .._dtype import _default, as_dtype
+from .._errstate import ERRSTATE_VAR as _EV
+from .._errstate import QUIET_STATE as _QS
 from .._errstate import quiet, silent
 from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT
 from ..autograd.namespace import ARRAY
 from ._util import GRAD_ENABLED, Node, Tensor, norm_dims, record, to_array, wrap, wrap_dim
 
 _ndarray = np.ndarray
+_add_reduce = np.add.reduce
+_empty = np.empty
+_new = object.__new__
 _quiet_add_reduce = quiet(np.add.reduce)
 
 
@@ -54,18 +59,26 @@ def _reduce_node(node_cls: type, out: Any, input: Tensor, dims: Any, keepdim: bo
 
 
 class SumBackward0(Node):
-    """y = Σᵢ xᵢ.   ∂y/∂xᵢ = 1: the gradient is broadcast back over the summed dims."""
+    """y = Σᵢ xᵢ over every element.   ∂y/∂xᵢ = 1: the scalar gradient is broadcast to x's shape.
 
-    __slots__ = ("dims", "keepdim", "shape")
+    Nothing to store: the input's shape is read from the input itself (the loss.sum() of every
+    training step records one of these, so it is kept minimal)."""
+
+    __slots__ = ()
     name = "SumBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
-        return (_expand_back(F, g, self.shape, self.dims, self.keepdim),)
+        return (F.broadcast_to(g, self.inputs[0]._data.shape),)
 
 
-class SumBackward1(SumBackward0):
-    __slots__ = ()
+class SumBackward1(Node):
+    """y = Σ xᵢ over ``dims``.   ∂y/∂xᵢ = 1: the gradient is broadcast back over the summed dims."""
+
+    __slots__ = ("dims", "keepdim", "shape")
     name = "SumBackward1"
+
+    def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
+        return (_expand_back(F, g, self.shape, self.dims, self.keepdim),)
 
 
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A001
@@ -77,13 +90,17 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
         A = A.astype(np.int64)
     if dim is None and not keepdim:
         # the ufunc directly (A.sum() adds a Python wrapper); inf + (−inf) = nan silently, as PyTorch
-        t = wrap(np.asarray(_quiet_add_reduce(A, None)))
+        if _EV is not None:  # the error state set inline: no wrapper frame on this hot path
+            token = _EV.set(_QS)
+            try:  # reducing into a 0-d array avoids NumPy's scalar and a second conversion
+                r = _add_reduce(A, None, None, _empty((), A.dtype))
+            finally:
+                _EV.reset(token)
+        else:  # pragma: no cover - NumPy 1.x
+            r = np.asarray(_quiet_add_reduce(A, None))
+        t = wrap(r)
         if GRAD_ENABLED[0] and input._rg:
-            node = SumBackward0.__new__(SumBackward0)
-            node.dims = None
-            node.keepdim = False
-            node.shape = A.shape
-            record(node, t, (input,))
+            record(_new(SumBackward0), t, (input,))
         return t
     dims = norm_dims(dim, A.ndim) if A.ndim else None
     if dims is None and dim is not None and not (isinstance(dim, (list, tuple)) and len(dim) == 0):
