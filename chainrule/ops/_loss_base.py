@@ -76,10 +76,12 @@ def warn_size_mismatch(input: Tensor, target: Tensor) -> None:
 def common_float(input: Tensor, target: Tensor, kernel: str, to_input: bool = False) -> tuple[Tensor, Tensor]:
     """Both operands cast (differentiably) to their promoted dtype -- or to the input's dtype for the kernels
     that keep it (``to_input``: huber_loss, soft_margin_loss) -- which must be floating point."""
+    A, B = input._data, target._data
+    if A.dtype is B.dtype and A.dtype.kind == "f":  # the usual case, before any import or promotion
+        return input, target
     from .._dtype import promote_arrays
     from .cast import cast
 
-    A, B = input._data, target._data
     dt = A.dtype if (A.dtype is B.dtype or to_input) else promote_arrays(A, B)
     if dt.kind != "f":
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(dt)}'")
