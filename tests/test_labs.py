@@ -270,3 +270,13 @@ def test_index_html_is_self_contained_and_loads_in_chromium(tmp_path):
     subprocess.run([chromium, *flags, "--window-size=1280,2000", f"--screenshot={shot}", f"file://{page}"],
                    capture_output=True, timeout=120)
     assert _is_png(str(shot))
+
+
+def test_graph_lab_renders_with_graphviz_when_present(tmp_path):
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot is not installed (apt-get install graphviz): DOT text only")
+    paths = save_figures(run("graph", draw=False), str(tmp_path))
+    names = {os.path.basename(p) for p in paths}
+    assert {"graph_expression.dot", "graph_network_graphviz.svg", "graph_network_graphviz.png"} <= names
+    assert _is_png(str(tmp_path / "graph_network_graphviz.png"))
+    assert "<svg" in (tmp_path / "graph_expression_graphviz.svg").read_text()

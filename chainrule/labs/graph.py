@@ -70,7 +70,7 @@ def run(expr: str = "tanh(x * y + x)", draw: bool = True) -> LabResult:
     if shutil.which("dot"):
         for stem, g in (("graph_expression", g_expr), ("graph_network", g_net)):
             for ext in ("svg", "png"):
-                files[f"{stem}.{ext}"] = (lambda gg, e: (lambda path: gg.render(path, e)))(g, ext)
+                files[f"{stem}_graphviz.{ext}"] = (lambda gg, e: (lambda path: gg.render(path, e)))(g, ext)
     figures = {}
     if draw:
         figures["graph_expression"] = g_expr.draw()
