@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import builtins as _builtins
 
+import numpy as np
+
 from . import _methods  # noqa: F401  (binds the ops to Tensor)
 from ._dtype import (bool_ as bool, dtype, double, float16, float32, float64, get_default_dtype, half,  # noqa: A004
                      int8, int16, int32, int64, long, set_default_dtype, short, uint8)
@@ -40,20 +42,31 @@ def numel(input: Tensor) -> _builtins.int:
     return input.numel()
 
 
-def _typed_tensor(dt: object) -> type:
-    class _Typed(Tensor):
-        def __new__(cls, *args: object) -> Tensor:  # type: ignore[misc]
-            # FIXME: ``int`` is chainrule.int32 (a dtype) here, so one argument raises TypeError
-            if len(args) == 1 and not isinstance(args[0], (int,)):  # type: ignore[arg-type]
-                return tensor(args[0], dtype=dt)
-            return zeros(*args, dtype=dt)  # type: ignore[arg-type]
+class _TypedTensorMeta(type):
+    """``isinstance(t, FloatTensor)`` is True for any float32 Tensor, as in PyTorch."""
 
-    return _Typed
+    _dtype: object
+
+    def __instancecheck__(cls, obj: object) -> _builtins.bool:
+        return isinstance(obj, Tensor) and obj.dtype == cls._dtype
 
 
-FloatTensor = _typed_tensor(float32)  # type: ignore[assignment]
-DoubleTensor = _typed_tensor(float64)  # type: ignore[assignment]
-LongTensor = _typed_tensor(int64)  # type: ignore[assignment]
+def _typed_tensor(name: str, dt: object) -> type:
+    def new(cls: type, *args: object) -> Tensor:
+        # ``FloatTensor([1, 2])`` copies data; ``FloatTensor(2, 3)`` makes a zero tensor of that shape
+        if len(args) == 1 and not isinstance(args[0], (_builtins.int, np.integer)):
+            return tensor(args[0], dtype=dt)
+        return zeros(*args, dtype=dt)  # type: ignore[arg-type]
+
+    return _TypedTensorMeta(name, (), {"__new__": new, "_dtype": dt, "__module__": "torch"})
+
+
+FloatTensor = _typed_tensor("FloatTensor", float32)  # type: ignore[assignment]
+DoubleTensor = _typed_tensor("DoubleTensor", float64)  # type: ignore[assignment]
+LongTensor = _typed_tensor("LongTensor", int64)  # type: ignore[assignment]
+IntTensor = _typed_tensor("IntTensor", int32)
+BoolTensor = _typed_tensor("BoolTensor", bool)
+HalfTensor = _typed_tensor("HalfTensor", float16)
 
 
 def detach(input: Tensor) -> Tensor:

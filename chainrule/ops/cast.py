@@ -92,6 +92,8 @@ def type_(input: Tensor, dtype: Any = None) -> Any:
         return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
                 "int32": "torch.IntTensor", "bool": "torch.BoolTensor", "float16": "torch.HalfTensor",
                 "uint8": "torch.ByteTensor"}.get(str(input._data.dtype), str(input._data.dtype))
+    if isinstance(dtype, type) and hasattr(dtype, "_dtype"):  # t.type(torch.LongTensor)
+        dtype = dtype._dtype
     if isinstance(dtype, str):
         name = dtype.split(".")[-1]
         dtype = {"FloatTensor": "float32", "DoubleTensor": "float64", "LongTensor": "int64", "IntTensor": "int32",
