@@ -14,12 +14,15 @@ from typing import Any
 
 import numpy as np
 
+from .._errstate import ERRSTATE_VAR as _EV
+from .._errstate import QUIET_STATE as _QS
 from .._errstate import silent
 from ..autograd.graph import SAVE_INPUTS
 from . import reduction as _red
 from ._util import GRAD_ENABLED, Node, Tensor, record, wrap
 
 REDUCTIONS = ("mean", "sum", "none")
+_add_reduce = np.add.reduce
 
 _TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
                "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
@@ -103,14 +106,21 @@ def reduce_array(elems: np.ndarray, reduction: str, count: Any = None) -> tuple[
     """
     if reduction == "none":
         return elems, None
-    total = np.add.reduce(elems, None)  # the ufunc directly: elems.sum() adds a Python-level wrapper
-    if reduction == "sum":
-        return np.asarray(total, dtype=elems.dtype), None
-    n = elems.size if count is None else count
-    with silent():
-        out = np.asarray(total / np.asarray(n, dtype=elems.dtype), dtype=elems.dtype)
-        scale = 1.0 / float(n) if n else float("nan")
-    return out, scale
+    token = _EV.set(_QS) if _EV is not None else None  # inf − inf = nan and 0/0 stay silent, as PyTorch
+    try:
+        # reduce straight into a 0-d array of the loss dtype (no NumPy scalar, no second conversion)
+        out = _add_reduce(elems, None, None, np.empty((), elems.dtype))
+        if reduction == "sum":
+            return out, None
+        n = elems.size if count is None else count
+        if isinstance(n, np.ndarray):
+            out = np.asarray(out / n.astype(elems.dtype), dtype=elems.dtype)
+        else:
+            out /= n
+    finally:
+        if token is not None:
+            _EV.reset(token)
+    return out, (1.0 / float(n) if n else float("nan"))
 
 
 class LossNode(Node):
