@@ -181,10 +181,10 @@ def run_backward(
     # Arrays already handed out: the caller's grad_outputs, and earlier results. A pass-through formula
     # (add, or an output that is itself an input) gives several inputs one array, which must not alias.
     taken = set() if create_graph else _caller_array_ids(grad_outputs, Tensor)
-    result = []
+    result: list[Any] = []
     for i, t in enumerate(inputs):
         if t.grad_fn is None:
-            slot = leaf_grads.get(id(t))
+            slot = leaf_grads.get(id(t))  # type: ignore[assignment]  # the name is reused: may be None here
             g = None if slot is None else slot[1]
         else:
             g = captures.get((t.grad_fn, t._out_idx))
@@ -257,7 +257,7 @@ def _array_pass(order: list[Node], grads: dict[Node, Any], leaf_grads: dict[int,
                 grads[fn] = gi if prev is None else prev + gi
             else:
                 _accumulate(grads, fn, t._out_idx, gi)
-        in_grads = gi = g = None
+        in_grads = gi = g = None  # type: ignore[assignment]
 
 
 def _general_pass(order: list[Node], grads: dict[Node, Any], leaf_grads: dict[int, list[Any]],

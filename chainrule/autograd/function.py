@@ -69,6 +69,12 @@ class FunctionNode(Node):
     """The graph node of a custom ``Function`` application."""
 
     __slots__ = ("fn_cls", "ctx", "n_out", "arg_pos", "out_meta", "saves")
+    fn_cls: Any
+    ctx: Any
+    n_out: Any
+    arg_pos: Any
+    out_meta: Any
+    saves: Any
 
     @property
     def n_outputs(self) -> int:  # type: ignore[override]
@@ -83,7 +89,7 @@ class FunctionNode(Node):
 
         ctx = self.ctx
         grads = list(g) if self.n_out > 1 else [g]
-        outs = []
+        outs: list[Any] = []
         for k, gk in enumerate(grads):
             if gk is None:
                 if ctx.materialize_grads:
@@ -101,7 +107,7 @@ class FunctionNode(Node):
             raise RuntimeError(
                 f"function {self.name} returned an incorrect number of gradients (expected {n_args}, got {len(res)})"
             )
-        out = []
+        out: list[Any] = []
         for pos in self.arg_pos:
             r = res[pos]
             if r is None:

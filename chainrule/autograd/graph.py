@@ -45,7 +45,16 @@ class Node:
     """A recorded op application (PyTorch's ``grad_fn``)."""
 
     __slots__ = ("inputs", "edges", "out", "versions", "out_vc", "out_version", "freed", "retained", "__weakref__")
-    name = OpName("Backward")
+    # slot attributes, set by ``record`` (bare annotations: no class attribute, the slots stay)
+    inputs: tuple[Any, ...]
+    edges: tuple[Any, ...]
+    out: Any
+    versions: list[int]
+    out_vc: list[int]
+    out_version: int
+    freed: bool
+    retained: Any
+    name: str = OpName("Backward")  # subclasses write a plain str; __init_subclass__ makes it an OpName
     saves = 0
     n_outputs = 1
     # True when a saved input is read only for the *other* inputs' gradients (z = a·b: ∂z/∂a = b), so
@@ -61,7 +70,7 @@ class Node:
 
     def __init__(self) -> None:
         # subclasses are built with ``cls.__new__`` on the hot path; this exists for clarity only
-        self.inputs: tuple[Any, ...] = ()
+        self.inputs = ()
         self.freed = False
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
@@ -70,7 +79,7 @@ class Node:
     # -- PyTorch-compatible introspection -------------------------------------------------
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
-        out = []
+        out: list[tuple[Any, int]] = []
         for t, e in zip(self.inputs, self.edges):
             if e is None:
                 out.append((None, 0))

@@ -42,7 +42,7 @@ def _index_add(shape: tuple[int, ...], index: Any, g: np.ndarray) -> np.ndarray:
 
 def _scatter_add(shape: tuple[int, ...], dim: int, index: np.ndarray, g: np.ndarray) -> np.ndarray:
     out = np.zeros(shape, dtype=g.dtype)
-    idx = list(np.indices(index.shape, sparse=True))
+    idx: list[Any] = list(np.indices(index.shape, sparse=True))
     idx[dim] = index
     np.add.at(out, tuple(idx), g)
     return out

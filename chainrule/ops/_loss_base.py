@@ -109,7 +109,7 @@ def reduce_array(elems: np.ndarray, reduction: str, count: Any = None) -> tuple[
     token = _EV.set(_QS) if _EV is not None else None  # inf − inf = nan and 0/0 stay silent, as PyTorch
     try:
         # reduce straight into a 0-d array of the loss dtype (no NumPy scalar, no second conversion)
-        out = _add_reduce(elems, None, None, np.empty((), elems.dtype))
+        out = _add_reduce(elems, None, None, np.empty((), elems.dtype))  # type: ignore[call-overload]  # positional out
         if reduction == "sum":
             return out, None
         n = elems.size if count is None else count

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -110,7 +111,8 @@ def norm_dims(dim: Any, ndim: int) -> tuple[int, ...] | None:
 
 def shape_arg(size: Sequence[Any]) -> tuple[int, ...]:
     """``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` all mean shape (2, 3)."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list, Tensor)) or (len(size) == 1 and hasattr(size[0], "__len__")):
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Tensor)) or (
+            len(size) == 1 and hasattr(size[0], "__len__")):
         size = tuple(size[0])
     out = []
     for s in size:
@@ -122,7 +124,7 @@ def shape_arg(size: Sequence[Any]) -> tuple[int, ...]:
     return tuple(out)
 
 
-def make(node_cls: type, out: np.ndarray, inputs: tuple[Tensor, ...], **attrs: Any) -> Tensor:
+def make(node_cls: type[Node], out: np.ndarray, inputs: tuple[Tensor, ...], **attrs: Any) -> Tensor:
     """Wrap ``out`` and, when grad mode is on and an input requires grad, record ``node_cls``."""
     t = wrap(out if type(out) is _ndarray else np.asarray(out))
     if GRAD_ENABLED[0]:

@@ -35,7 +35,7 @@ def _pair(a: Any, b: Any) -> tuple[Any, Any, np.ndarray, np.ndarray]:
     return a, b, A, B
 
 
-def _finish(node_cls: type, out: Any, a: Tensor, b: Tensor) -> Tensor:
+def _finish(node_cls: type[Node], out: Any, a: Tensor, b: Tensor) -> Tensor:
     t = wrap(out if type(out) is _ndarray else np.asarray(out))
     if GRAD_ENABLED[0] and (a._rg or b._rg):
         record(node_cls.__new__(node_cls), t, (a, b))
@@ -304,6 +304,7 @@ class PowBackward0(Node):
     """z = aᵖ (p a number).   ∂z/∂a = p·aᵖ⁻¹  (0 where p = 0, so d(x⁰)/dx = 0 even at x = 0)."""
 
     __slots__ = ("p",)
+    p: Any
     name = "PowBackward0"
     saves = SAVE_INPUTS
 
@@ -340,6 +341,7 @@ class PowBackward2(Node):
     """z = cᵇ (c a number).   ∂z/∂b = cᵇ·ln c."""
 
     __slots__ = ("c",)
+    c: Any
     name = "PowBackward2"
     saves = SAVE_OUTPUT
 
@@ -367,7 +369,7 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
             r = np.power(A, p) if A.dtype.kind == "f" else np.power(A, p).astype(A.dtype)
         t = wrap(r if type(r) is _ndarray else np.asarray(r, dtype=A.dtype))
         if GRAD_ENABLED[0] and input._rg:
-            node = PowBackward0.__new__(PowBackward0)
+            node: Any = PowBackward0.__new__(PowBackward0)
             node.p = p
             record(node, t, (input,))
         return t

@@ -117,6 +117,8 @@ class ScatterAddBackward0(Node):
     """y = zeros.scatter_add(dim, index, G).   ∂L/∂G = gather(∂L/∂y, dim, index)."""
 
     __slots__ = ("dim", "index")
+    dim: Any
+    index: Any
     name = "ScatterAddBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:

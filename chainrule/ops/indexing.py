@@ -52,6 +52,9 @@ class IndexBackward0(Node):
     """y = x[idx].   ∂L/∂x = zeros(x.shape) with G added at idx."""
 
     __slots__ = ("index", "shape", "basic")
+    index: Any
+    shape: Any
+    basic: Any
     name = "IndexBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
@@ -128,6 +131,7 @@ class IndexAddZerosBackward(Node):
     """y = zeros(shape) with G added at idx.   ∂L/∂G = (∂L/∂y)[idx]  (makes indexing twice differentiable)."""
 
     __slots__ = ("index",)
+    index: Any
     name = "IndexPutBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
@@ -153,6 +157,7 @@ class CopySlices(Node):
     """x[idx] = v.   ∂L/∂x_old = G with zeros at idx,   ∂L/∂v = G[idx] (summed to v's shape)."""
 
     __slots__ = ("index",)
+    index: Any
     name = "CopySlices"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, Any]:

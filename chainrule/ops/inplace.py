@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -217,7 +218,7 @@ class NormalBackward0(ZeroBackward0):
     name = "NormalBackward0"
 
 
-def _fill_values(self: Tensor, values: np.ndarray, node_cls: type = ZeroBackward0) -> Tensor:
+def _fill_values(self: Tensor, values: np.ndarray, node_cls: type[Node] = ZeroBackward0) -> Tensor:
     if GRAD_ENABLED[0] and self._rg:
         if self.grad_fn is None:
             raise leaf_inplace_error()

@@ -87,7 +87,7 @@ def _dtype_mismatch(A: np.ndarray, B: np.ndarray) -> RuntimeError:
                         f"{_C_NAMES.get(b, b)}")
 
 
-def _mat(node_cls: type, input: Any, other: Any) -> Tensor:
+def _mat(node_cls: type[Node], input: Any, other: Any) -> Tensor:
     if isinstance(input, Tensor) and isinstance(other, Tensor) and input._data.dtype != other._data.dtype:
         raise _dtype_mismatch(input._data, other._data)
     a, b, A, B = _pair(input, other)

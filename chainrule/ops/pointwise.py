@@ -40,12 +40,12 @@ _q_rsqrt = _quiet(lambda a: 1 / np.sqrt(a))
 _q_reciprocal = _quiet(lambda a: 1 / a)
 
 
-def _not_a_tensor(node_cls: type, input: Any) -> TypeError:
+def _not_a_tensor(node_cls: type[Node], input: Any) -> TypeError:
     op = node_cls.name[: -len("Backward0")].lower()
     return TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
 
 
-def _unary(node_cls: type, fn: Any, input: Tensor, keep_int: bool = False) -> Tensor:
+def _unary(node_cls: type[Node], fn: Any, input: Tensor, keep_int: bool = False) -> Tensor:
     try:
         A = input._data
     except AttributeError:  # free on the hot path; a list or number gets PyTorch's TypeError

@@ -45,10 +45,10 @@ def _axis(dims: tuple[int, ...] | None) -> Any:
     return dims
 
 
-def _reduce_node(node_cls: type, out: Any, input: Tensor, dims: Any, keepdim: bool, **extra: Any) -> Tensor:
+def _reduce_node(node_cls: type[Node], out: Any, input: Tensor, dims: Any, keepdim: bool, **extra: Any) -> Tensor:
     t = wrap(to_array(out))
     if GRAD_ENABLED[0] and input._rg:
-        node = node_cls.__new__(node_cls)
+        node: Any = node_cls.__new__(node_cls)
         node.dims = dims
         node.keepdim = keepdim
         node.shape = input._data.shape
@@ -75,6 +75,9 @@ class SumBackward1(Node):
     """y = Σ xᵢ over ``dims``.   ∂y/∂xᵢ = 1: the gradient is broadcast back over the summed dims."""
 
     __slots__ = ("dims", "keepdim", "shape")
+    dims: Any
+    keepdim: Any
+    shape: Any
     name = "SumBackward1"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
@@ -93,7 +96,7 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
         if _EV is not None:  # the error state set inline: no wrapper frame on this hot path
             token = _EV.set(_QS)
             try:  # reducing into a 0-d array avoids NumPy's scalar and a second conversion
-                r = _add_reduce(A, None, None, _empty((), A.dtype))
+                r = _add_reduce(A, None, None, _empty((), A.dtype))  # type: ignore[call-overload]  # positional out
             finally:
                 _EV.reset(token)
         else:  # pragma: no cover - NumPy 1.x
@@ -114,6 +117,10 @@ class MeanBackward0(Node):
     """y = (1/N) Σᵢ xᵢ.   ∂y/∂xᵢ = 1/N."""
 
     __slots__ = ("dims", "keepdim", "shape", "n")
+    dims: Any
+    keepdim: Any
+    shape: Any
+    n: Any
     name = "MeanBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
@@ -170,6 +177,10 @@ class VarBackward0(Node):
     """v = Σ(xᵢ − x̄)²/(N − c).   ∂v/∂xᵢ = 2(xᵢ − x̄)/(N − c)."""
 
     __slots__ = ("dims", "keepdim", "shape", "denom")
+    dims: Any
+    keepdim: Any
+    shape: Any
+    denom: Any
     name = "VarBackward0"
     saves = SAVE_INPUTS
 
@@ -186,6 +197,10 @@ class StdBackward0(Node):
     """s = √var.   ∂s/∂xᵢ = (xᵢ − x̄)/((N − c)·s)."""
 
     __slots__ = ("dims", "keepdim", "shape", "denom")
+    dims: Any
+    keepdim: Any
+    shape: Any
+    denom: Any
     name = "StdBackward0"
     saves = SAVE_INPUTS | SAVE_OUTPUT
 
@@ -267,6 +282,9 @@ class ProdBackward0(Node):
     """y = Πᵢ xᵢ.   ∂y/∂xᵢ = Π_{j≠i} xⱼ  (exclusive products: exact with zeros in x)."""
 
     __slots__ = ("dims", "keepdim", "shape")
+    dims: Any
+    keepdim: Any
+    shape: Any
     name = "ProdBackward0"
     saves = SAVE_INPUTS | SAVE_OUTPUT
 
@@ -340,6 +358,9 @@ class MaxBackward1(Node):
     """y = max(x) over all elements.   Ties share the gradient evenly: ∂y/∂xᵢ = [xᵢ = y]/#ties."""
 
     __slots__ = ("dims", "keepdim", "shape")
+    dims: Any
+    keepdim: Any
+    shape: Any
     name = "MaxBackward1"
     saves = SAVE_INPUTS | SAVE_OUTPUT
 
@@ -373,6 +394,10 @@ class MaxBackward0(Node):
     """(values, indices) = max(x, dim).   The gradient goes to the selected index only."""
 
     __slots__ = ("dims", "keepdim", "shape", "index")
+    dims: Any
+    keepdim: Any
+    shape: Any
+    index: Any
     name = "MaxBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
@@ -491,6 +516,9 @@ class LogsumexpBackward0(Node):
     """y = log Σ eˣⁱ (shifted by the max).   ∂y/∂xᵢ = e^(xᵢ − y) = softmax(x)ᵢ."""
 
     __slots__ = ("dims", "keepdim", "shape")
+    dims: Any
+    keepdim: Any
+    shape: Any
     name = "LogsumexpBackward0"
     saves = SAVE_INPUTS | SAVE_OUTPUT
 
@@ -522,6 +550,10 @@ class NormBackward1(Node):
     """y = (Σ|xᵢ|ᵖ)^(1/p).   ∂y/∂xᵢ = sign(xᵢ)|xᵢ|ᵖ⁻¹ / yᵖ⁻¹   (0 where y = 0, like PyTorch)."""
 
     __slots__ = ("dims", "keepdim", "shape", "p")
+    dims: Any
+    keepdim: Any
+    shape: Any
+    p: Any
     name = "LinalgVectorNormBackward0"  # PyTorch's norm dispatches to linalg.vector_norm
     saves = SAVE_INPUTS | SAVE_OUTPUT
 
@@ -589,6 +621,8 @@ class CumsumBackward0(Node):
     """yᵢ = Σ_{j≤i} xⱼ.   ∂L/∂xⱼ = Σ_{i≥j} gᵢ (a reversed cumulative sum)."""
 
     __slots__ = ("dim", "ndim")
+    dim: Any
+    ndim: Any
     name = "CumsumBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:

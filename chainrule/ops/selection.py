@@ -23,6 +23,7 @@ class WhereBackward0(Node):
     """y = where(c, a, b).   ∂L/∂a = G where c else 0,   ∂L/∂b = G where not c else 0."""
 
     __slots__ = ("cond",)
+    cond: Any
     name = "WhereBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, Any, Any]:
@@ -80,6 +81,8 @@ class ClampBackward1(Node):
     """y = min(max(x, lo), hi).   dy/dx = 1 where lo ≤ x ≤ hi (both bounds inclusive, as PyTorch), else 0."""
 
     __slots__ = ("lo", "hi")
+    lo: Any
+    hi: Any
     name = "ClampBackward1"
     saves = SAVE_INPUTS
 
@@ -123,7 +126,7 @@ class ClampBackward0(Node):
 
 
 def clamp(input: Tensor, min: Any = None, max: Any = None, *,  # noqa: A002
-          _node_cls: type = ClampBackward1) -> Tensor:
+          _node_cls: type[Node] = ClampBackward1) -> Tensor:
     """Limit values to [min, max]; the gradient passes at both bounds (PyTorch's convention)."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -154,7 +157,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None, *,  # noqa: A002
         out = np.minimum(out, np.asarray(hi, dtype=A.dtype))
     t = wrap(np.asarray(out, dtype=A.dtype))
     if GRAD_ENABLED[0] and input._rg:
-        node = _node_cls.__new__(_node_cls)
+        node: Any = _node_cls.__new__(_node_cls)
         node.lo, node.hi = lo, hi
         record(node, t, (input,))
     return t

@@ -17,7 +17,7 @@ from ._util import GRAD_ENABLED, Node, Tensor, norm_dims, record, shape_arg, wra
 _ndarray = np.ndarray
 
 
-def _view(node_cls: type, out: np.ndarray, input: Tensor, **attrs: Any) -> Tensor:
+def _view(node_cls: type[Node], out: np.ndarray, input: Tensor, **attrs: Any) -> Tensor:
     t = wrap(out)
     if out.base is not None:  # a real view: share the version counter
         vc = input._vc
@@ -36,6 +36,7 @@ class ViewBackward0(Node):
     """y = reshape(x).   ∂L/∂x = reshape(G, x.shape)."""
 
     __slots__ = ("shape",)
+    shape: Any
     name = "ViewBackward0"
     is_view = True
 
@@ -161,6 +162,7 @@ class PermuteBackward0(Node):
     """y = permute(x, p).   ∂L/∂x = permute(G, p⁻¹)."""
 
     __slots__ = ("inv",)
+    inv: Any
     name = "PermuteBackward0"
     is_view = True
 
@@ -230,7 +232,7 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
         if len(set(ds)) != len(ds):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(ds)})")
     rest = [i for i in perm if i not in srcs]
-    out = [None] * A.ndim
+    out: list[int | None] = [None] * A.ndim
     for s, d in zip(srcs, dsts):
         out[d] = s
     it = iter(rest)
@@ -289,6 +291,8 @@ class CatBackward0(Node):
     """y = cat(xs, dim).   ∂L/∂xₖ = the slice of G that xₖ filled."""
 
     __slots__ = ("dim", "sizes")
+    dim: Any
+    sizes: Any
     name = "CatBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
@@ -357,6 +361,7 @@ class StackBackward0(Node):
     """y = stack(xs, dim).   ∂L/∂xₖ = G selected at index k of ``dim``."""
 
     __slots__ = ("dim",)
+    dim: Any
     name = "StackBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
@@ -461,6 +466,7 @@ class FlipBackward0(Node):
     """y = flip(x, dims).   ∂L/∂x = flip(G, dims)."""
 
     __slots__ = ("dims",)
+    dims: Any
     name = "FlipBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
@@ -485,6 +491,8 @@ class RepeatBackward0(Node):
     """y = repeat(x, reps).   ∂L/∂x = G summed over the tiled copies."""
 
     __slots__ = ("reps", "shape")
+    reps: Any
+    shape: Any
     name = "RepeatBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
@@ -520,6 +528,9 @@ class GatherBackward0(Node):
     """y = gather(x, dim, index).   ∂L/∂x = zeros with G scatter-added at ``index``."""
 
     __slots__ = ("dim", "index", "shape")
+    dim: Any
+    index: Any
+    shape: Any
     name = "GatherBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
@@ -554,7 +565,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
 
 
 def _take_along(A: np.ndarray, I: np.ndarray, d: int) -> np.ndarray:
-    idx = list(np.indices(I.shape, sparse=True))
+    idx: list[Any] = list(np.indices(I.shape, sparse=True))
     idx[d] = I
     return A[tuple(idx)]
 
@@ -574,6 +585,8 @@ class TrilBackward0(Node):
     """y = tril(x, k).   ∂L/∂x = tril(G, k)."""
 
     __slots__ = ("k", "upper")
+    k: Any
+    upper: Any
     name = "TrilBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:

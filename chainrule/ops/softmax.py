@@ -63,6 +63,7 @@ class SoftmaxBackward0(Node):
     """y = softmax(x).   ∂L/∂x = y ⊙ (G − Σ G⊙y)."""
 
     __slots__ = ("dim",)
+    dim: Any
     name = "SoftmaxBackward0"
     saves = SAVE_OUTPUT
 
@@ -77,6 +78,7 @@ class LogSoftmaxBackward0(Node):
     """y = log_softmax(x).   ∂L/∂x = G − eʸ Σ G."""
 
     __slots__ = ("dim",)
+    dim: Any
     name = "LogSoftmaxBackward0"
     saves = SAVE_OUTPUT
 
@@ -86,10 +88,10 @@ class LogSoftmaxBackward0(Node):
         return (g - F.exp(y) * F.sum(g, axis=self.dim, keepdims=True),)
 
 
-def _finish(cls: type, out: np.ndarray, input: Tensor, d: int) -> Tensor:
+def _finish(cls: type[Node], out: np.ndarray, input: Tensor, d: int) -> Tensor:
     t = wrap(out)
     if GRAD_ENABLED[0] and input._rg:
-        node = cls.__new__(cls)
+        node: Any = cls.__new__(cls)
         node.dim = d
         record(node, t, (input,))
     return t
