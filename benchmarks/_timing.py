@@ -323,6 +323,23 @@ def attempt(measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         return {"na": failure_note(exc)}
 
 
+def build_per_library(builders: dict[str, Callable[[], Any]],
+                      libs: Any) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
+    """Build each wanted library's callables; a library that is absent or fails becomes a ``{"na": note}``."""
+    built_ok: dict[str, Any] = {}
+    failed: dict[str, dict[str, str]] = {}
+    for lib in libs:
+        if lib not in builders:
+            failed[lib] = {"na": "n/a (torch not installed)"}
+            continue
+        built = attempt(lambda b=builders[lib]: {"ops": b()})
+        if "na" in built:
+            failed[lib] = built
+        else:
+            built_ok[lib] = built["ops"]
+    return built_ok, failed
+
+
 def cell_time(rec: dict[str, Any] | None) -> str:
     if rec is None:
         return "–"

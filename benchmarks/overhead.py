@@ -22,7 +22,7 @@ import numpy as np
 
 from benchmarks._timing import (
     Options,
-    attempt,
+    build_per_library,
     cell_time,
     fmt_ratio,
     markdown_table,
@@ -117,17 +117,7 @@ def run(opts: Options) -> dict[str, Any]:
     if opts.torch is not None:
         builders["torch"] = lambda: tensor_ops(opts.torch)
     repeats = opts.repeats or 7
-    ops: dict[str, dict[str, Callable[[], object]]] = {}
-    failed: dict[str, dict[str, str]] = {}
-    for lib in opts.libs:
-        if lib not in builders:
-            failed[lib] = {"na": "n/a (torch not installed)"}
-            continue
-        built = attempt(lambda b=builders[lib]: {"ops": b()})
-        if "na" in built:
-            failed[lib] = built
-        else:
-            ops[lib] = built["ops"]
+    ops, failed = build_per_library(builders, opts.libs)
     results: dict[str, dict[str, Any]] = {}
     for case in CASES:
         if not opts.wants(case):
