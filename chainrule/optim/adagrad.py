@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, step_tensor
+from .optimizer import Optimizer, ParamsT, params_with_grad, step_tensor
 
 
 class Adagrad(Optimizer):
@@ -54,22 +54,14 @@ class Adagrad(Optimizer):
         lr_decay = group["lr_decay"]
         eps = group["eps"]
         weight_decay = group["weight_decay"]
-        maximize = group["maximize"]
         state = self.state
-        for p in group["params"]:
-            grad = p._grad
-            if grad is None:
-                continue
-            w = p._data
-            g = grad._data
+        for p, w, g in params_with_grad(group):
             st = state[p]
             if len(st) == 0:  # a group added after construction
                 st = self._init_state(p, group)
             step_arr = st["step"]._data
             step_arr += 1
             step = float(step_arr)
-            if maximize:
-                g = -g
             if weight_decay != 0:
                 g = g + weight_decay * w
             clr = lr / (1 + (step - 1) * lr_decay)

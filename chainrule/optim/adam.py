@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, step_tensor, zeros_state
+from .optimizer import Optimizer, ParamsT, params_with_grad, step_tensor, zeros_state
 
 
 class Adam(Optimizer):
@@ -52,16 +52,10 @@ class Adam(Optimizer):
         eps = group["eps"]
         weight_decay = group["weight_decay"]
         amsgrad = group["amsgrad"]
-        maximize = group["maximize"]
         decoupled = group["decoupled_weight_decay"]
         lerp_w = 1 - beta1
         state = self.state
-        for p in group["params"]:
-            grad = p._grad
-            if grad is None:
-                continue
-            w = p._data
-            g = grad._data
+        for p, w, g in params_with_grad(group):
             st = state[p]
             if len(st) == 0:
                 st["step"] = step_tensor()
@@ -74,8 +68,6 @@ class Adam(Optimizer):
             step = float(step_arr)
             m = st["exp_avg"]._data
             v = st["exp_avg_sq"]._data
-            if maximize:
-                g = -g
             if weight_decay != 0:
                 if decoupled:
                     w *= 1 - lr * weight_decay

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from itertools import chain
 from typing import Any
@@ -48,6 +48,17 @@ def _typename(obj: Any) -> str:
     if isinstance(obj, Tensor):
         return "torch." + _TYPENAMES.get(obj._data.dtype.name, "Tensor")
     return type(obj).__name__
+
+
+def params_with_grad(group: dict[str, Any]) -> Iterator[tuple[Tensor, np.ndarray, np.ndarray]]:
+    """(parameter, its array, its gradient array) for each parameter of ``group`` that has a gradient;
+    the gradient is negated when the group maximizes. Every optimizer's update loop starts here."""
+    maximize = group.get("maximize", False)
+    for p in group["params"]:
+        grad = p._grad
+        if grad is None:
+            continue
+        yield p, p._data, (-grad._data if maximize else grad._data)
 
 
 def step_tensor(value: float = 0.0) -> Tensor:

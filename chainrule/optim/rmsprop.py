@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._errstate import silent
-from .optimizer import Optimizer, ParamsT, step_tensor, zeros_state
+from .optimizer import Optimizer, ParamsT, params_with_grad, step_tensor, zeros_state
 
 
 class RMSprop(Optimizer):
@@ -48,14 +48,8 @@ class RMSprop(Optimizer):
         weight_decay = group["weight_decay"]
         momentum = group["momentum"]
         centered = group["centered"]
-        maximize = group["maximize"]
         state = self.state
-        for p in group["params"]:
-            grad = p._grad
-            if grad is None:
-                continue
-            w = p._data
-            g = grad._data
+        for p, w, g in params_with_grad(group):
             st = state[p]
             if len(st) == 0:
                 st["step"] = step_tensor()
@@ -65,8 +59,6 @@ class RMSprop(Optimizer):
                 if centered:
                     st["grad_avg"] = zeros_state(p)
             st["step"]._data += 1
-            if maximize:
-                g = -g
             if weight_decay != 0:
                 g = g + weight_decay * w
             v = st["square_avg"]._data

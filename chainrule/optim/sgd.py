@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT
+from .optimizer import Optimizer, ParamsT, params_with_grad
 
 
 class SGD(Optimizer):
@@ -43,16 +43,8 @@ class SGD(Optimizer):
         dampening = group["dampening"]
         weight_decay = group["weight_decay"]
         nesterov = group["nesterov"]
-        maximize = group["maximize"]
         state = self.state
-        for p in group["params"]:
-            grad = p._grad
-            if grad is None:
-                continue
-            w = p._data
-            g = grad._data
-            if maximize:
-                g = -g
+        for p, w, g in params_with_grad(group):
             if weight_decay != 0:
                 g = g + weight_decay * w
             if momentum != 0:
