@@ -65,13 +65,14 @@ except ImportError:  # pragma: no cover - NumPy 1.x
             self._ctx.__exit__(*exc)
 
 
-# The binary arithmetic, matrix products, reductions and ``exp`` are too hot for a per-call error
-# state (+0.4-0.8 µs on a 1 µs op), so their floating-point warnings (overflow to inf, 0/0, x/0) are
-# silenced by a warnings filter instead: it costs nothing unless a warning is actually raised, and it
-# only matches warnings attributed to these chainrule modules, never the user's own NumPy code.
-# ``exp`` also catches the warning when the user's filters turn it into an error (or np.seterr makes
-# it raise) and recomputes under a quiet error state, so it stays silent under ``-W error`` too.
+# The binary arithmetic, matrix products, reductions, ``exp``, ``sigmoid`` and the hottest losses
+# are too hot for a per-call error state (+0.4-0.8 µs on a 1 µs op), so their floating-point
+# warnings (overflow to inf, 0/0, x/0) are silenced by a warnings filter instead: it costs nothing
+# unless a warning is actually raised, and it only matches warnings attributed to these chainrule
+# modules, never the user's own NumPy code. Those also catch the warning when the user's filters
+# turn it into an error (or np.seterr makes it raise) and recompute under a quiet error state, so
+# they stay silent under ``-W error`` too.
 import warnings as _warnings  # noqa: E402
 
-QUIET_MODULES = r"chainrule\.ops\.(arith|linalg|reduction|selection|pointwise)"
+QUIET_MODULES = r"chainrule\.ops\.(arith|linalg|reduction|selection|pointwise|_special|_loss_base|loss_entropy)"
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module=QUIET_MODULES)

@@ -182,7 +182,7 @@ def _fill_namespace() -> None:
         "where": where, "sum": tsum, "mean": tmean, "sum_to": sum_to, "transpose": transpose,
         "expand_dims": expand_dims, "astype": astype, "concatenate": concatenate, "const": const,
         "index_add": index_add, "scatter_add": scatter_add, "value": lambda x: x,
-        "getitem": indexing.getitem,
+        "getitem": indexing.getitem, "one_minus": lambda x: 1 - x,
     }
     for k, v in table.items():
         object.__setattr__(N, k, v)

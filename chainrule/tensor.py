@@ -25,6 +25,7 @@ from . import _dtype
 from ._dtype import dtype as DType
 from ._dtype import from_numpy_dtype
 from .autograd.grad_mode import GRAD_ENABLED
+from .autograd.graph import EDIT_EPOCH
 
 _ndarray = np.ndarray
 
@@ -578,6 +579,7 @@ class Tensor:
 
     # -- versions (in-place tracking) ---------------------------------------------------------
     def _bump(self) -> None:
+        EDIT_EPOCH[0] += 1  # tells the engine that saved values may have changed (autograd/graph.py)
         vc = self._vc
         if vc is None:
             self._vc = [1]

@@ -624,3 +624,33 @@ def test_mixed_dtypes_give_pytorchs_result_dtype(name: str) -> None:
         _check(out, ref, np.float32, f"{name} {target.dtype}")
         out.backward()
         assert x.grad.dtype == cr.float32
+
+
+BCE_EDGE_VALUES = [0.0, 1.0, -0.0, 1e-45, 1 - 2**-24, -1e-30, 1 + 2**-23, 2.0, -1.0, float("nan"), float("inf")]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_binary_cross_entropy_range_checks_match_pytorch(reduction: str) -> None:
+    """Every pair of edge values for (p, t): the same error or the same loss and gradient as PyTorch
+    (the range checks are folded into the loss computation, so each branch is exercised here)."""
+    torch = require_torch()
+    for pv in BCE_EDGE_VALUES:
+        for tv in BCE_EDGE_VALUES:
+            p = [0.25, pv, 0.75]
+            t = [1.0, tv, 0.0]
+            results = []
+            for lib in (cr, torch):
+                x = lib.tensor(p, requires_grad=True)
+                try:
+                    loss = lib.nn.functional.binary_cross_entropy(x, lib.tensor(t), reduction=reduction)
+                    loss.sum().backward()
+                    results.append(("ok", loss.detach().numpy(), x.grad.numpy()))
+                except RuntimeError as e:
+                    results.append(("error", str(e).split("\n")[0], None))
+            (kind, val, grad), (tkind, tval, tgrad) = results
+            assert kind == tkind, (pv, tv, results)
+            if kind == "error":
+                assert val == tval, (pv, tv)
+            else:
+                np.testing.assert_allclose(val, tval, rtol=1e-6, atol=0, equal_nan=True, err_msg=f"{pv}, {tv}")
+                np.testing.assert_allclose(grad, tgrad, rtol=1e-6, atol=0, equal_nan=True, err_msg=f"{pv}, {tv}")

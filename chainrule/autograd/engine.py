@@ -19,16 +19,18 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
 from .._errstate import silent
 from .grad_mode import GRAD_ENABLED
-from .graph import FREED_MSG, Node, check_versions
+from .graph import EDIT_EPOCH, FREED_MSG, Node, check_versions
 from .namespace import ARRAY, TENSOR, sum_to
 
 _TENSOR_CLS: list[Any] = []
+_data_of = attrgetter("_data")
 
 
 def _tensor_cls() -> Any:
@@ -72,6 +74,10 @@ def _seed_grads(outputs: Sequence[Any], grad_outputs: Sequence[Any] | None, crea
 
 def _topo_order(root_nodes: list[Node]) -> list[Node]:
     """Nodes reachable from the roots, each before every node it consumes (reverse DFS post-order)."""
+    if len(root_nodes) == 1:
+        chain = _chain_order(root_nodes[0])
+        if chain is not None:
+            return chain
     order: list[Node] = []
     visited: set[Node] = set()
     for root in root_nodes:
@@ -91,6 +97,24 @@ def _topo_order(root_nodes: list[Node]) -> list[Node]:
                 order.append(node)
     order.reverse()
     return order
+
+
+def _chain_order(node: Node) -> list[Node] | None:
+    """The order of a graph in which every node has at most one producing input (a sequential
+    network: layer after layer, parameters are leaves) -- the chain itself, found without the DFS's
+    visited set and iterator stack; ``None`` when some node has two producers."""
+    order = [node]
+    while True:
+        nxt = None
+        for fn in node.edges:
+            if fn:
+                if nxt is not None:
+                    return None
+                nxt = fn
+        if nxt is None:
+            return order
+        order.append(nxt)
+        node = nxt
 
 
 def _needed_nodes(order: list[Node], leaf_ids: set[int], target_nodes: set[Node]) -> set[Node]:
@@ -173,7 +197,12 @@ def run_backward(
         leaf_grads.clear()
         while items:
             leaf, lg = items.pop()
-            _accumulate_leaf(leaf, lg, create_graph)
+            if leaf._grad is None and not leaf._hooks and not create_graph:
+                # the usual case (grads were zeroed to None), inlined: the leaf adopts the array unless
+                # something else refers to it (references: ``lg``, _shared's argument, getrefcount's)
+                leaf._grad = Tensor._wrap(np.array(lg, copy=True) if _shared(lg, 3) else lg)
+            else:
+                _accumulate_leaf(leaf, lg, create_graph)
             leaf = lg = None
         return None
 
@@ -228,8 +257,9 @@ def _array_pass(order: list[Node], grads: dict[Node, Any], leaf_grads: dict[int,
             raise RuntimeError(FREED_MSG)
         saves = node.saves
         if saves:
-            check_versions(node)
-            x = tuple([t._data for t in node.inputs]) if saves & 1 else None
+            if node.epoch != EDIT_EPOCH[0]:  # something was changed in place since the forward
+                check_versions(node)
+            x = tuple(map(_data_of, node.inputs)) if saves & 1 else None
             in_grads = node.backward(F, g, x, node.out if saves & 2 else None)
             if not retain_graph:
                 node.freed = True
@@ -383,10 +413,14 @@ def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool) -> None:
         prev._bump()
 
 
-def _shared(g: np.ndarray) -> bool:
-    # Referenced by: the caller's ``lg``, the caller's argument, this frame's ``g`` and getrefcount's
-    # argument. Anything more (another leaf, a user's grad_outputs, a saved value) means shared.
-    return g.base is not None or not g.flags.owndata or not g.flags.writeable or sys.getrefcount(g) > _OWN_REFS
+def _shared(g: np.ndarray, own_refs: int = _OWN_REFS) -> bool:
+    # From _accumulate_leaf, referenced by: the caller's ``lg``, the caller's argument, this frame's
+    # ``g`` and getrefcount's argument (``own_refs`` = 4). Anything more (another leaf, a user's
+    # grad_outputs, a saved value) means shared.
+    if g.base is not None or sys.getrefcount(g) > own_refs:
+        return True
+    flags = g.flags  # (a new flags object per access, holding a reference to g: count first)
+    return not flags.owndata or not flags.writeable
 
 
 def _store_retained(node: Node, g: Any) -> Any:

@@ -167,6 +167,7 @@ class Function(metaclass=FunctionMeta):
             node.retained = None
             # a non-zero ``saves`` (bit 4: "custom saved tensors") lets the engine free them after a pass
             node.saves = 4 if ctx._saved else 0
+            node.epoch = -1  # (the ctx checks the versions of its saved tensors itself)
             node.out_meta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else ((), np.float32)
                              for o in fixed]
             for k, o in enumerate(fixed):

@@ -44,7 +44,8 @@ class OpName(str):
 class Node:
     """A recorded op application (PyTorch's ``grad_fn``)."""
 
-    __slots__ = ("inputs", "edges", "out", "versions", "out_vc", "out_version", "freed", "retained", "__weakref__")
+    __slots__ = ("inputs", "edges", "out", "versions", "out_vc", "out_version", "epoch", "freed", "retained",
+                 "__weakref__")
     # slot attributes, set by ``record`` (bare annotations: no class attribute, the slots stay)
     inputs: tuple[Any, ...]
     edges: tuple[Any, ...]
@@ -52,6 +53,7 @@ class Node:
     versions: list[int]
     out_vc: list[int]
     out_version: int
+    epoch: int
     freed: bool
     retained: Any
     name: str = OpName("Backward")  # subclasses write a plain str; __init_subclass__ makes it an OpName
@@ -109,11 +111,22 @@ class AccumulateGrad:
         return f"<AccumulateGrad object at {hex(id(self))}>"
 
 
+# Counts every in-place change to any tensor (``Tensor._bump``). A node remembers the count when it
+# saves its values; while the count is unchanged at backward time nothing can have been modified, so
+# the per-tensor version check is skipped (the usual case: one in-place step per training step, made
+# after backward).
+EDIT_EPOCH = [0]
+
+
 def edges_of(inputs: tuple[Any, ...]) -> tuple[Any, ...]:
     """Where each input's gradient goes, fixed now: its producing node, ``False`` for a leaf that
     requires grad, ``None`` for no gradient. An in-place op may later give the input tensor a new
     ``grad_fn``; this node must still send its gradient to the value it actually consumed."""
     return tuple([None if t is None or not t._rg else (t.grad_fn or False) for t in inputs])
+
+
+def _version_of(t: Any) -> int:
+    return t._vc[0]  # type: ignore[no-any-return]
 
 
 def record(node: Node, out: Any, inputs: tuple[Any, ...]) -> None:
@@ -126,20 +139,26 @@ def record(node: Node, out: Any, inputs: tuple[Any, ...]) -> None:
         a, b = inputs
         node.edges = ((a.grad_fn or False) if a is not None and a._rg else None,
                       (b.grad_fn or False) if b is not None and b._rg else None)
+    elif len(inputs) == 3:  # linear(x, W, b)
+        a, b, c = inputs
+        node.edges = ((a.grad_fn or False) if a is not None and a._rg else None,
+                      (b.grad_fn or False) if b is not None and b._rg else None,
+                      (c.grad_fn or False) if c is not None and c._rg else None)
     else:
         node.edges = tuple([None if t is None or not t._rg else (t.grad_fn or False) for t in inputs])
     node.freed = False
     node.retained = None
     saves = node.saves
     if saves:
+        node.epoch = EDIT_EPOCH[0]
         if saves & SAVE_INPUTS:
-            vs = []
-            for t in inputs:
-                vc = t._vc
-                if vc is None:
-                    vc = t._vc = [0]
-                vs.append(vc[0])
-            node.versions = vs
+            try:
+                node.versions = list(map(_version_of, inputs))
+            except TypeError:  # a tensor without a version counter yet: give it one
+                for t in inputs:
+                    if t._vc is None:
+                        t._vc = [0]
+                node.versions = list(map(_version_of, inputs))
         if saves & SAVE_OUTPUT:
             node.out = out._data
             vc = out._vc = [0]
@@ -151,6 +170,8 @@ def record(node: Node, out: Any, inputs: tuple[Any, ...]) -> None:
 
 def check_versions(node: Node) -> None:
     """Raise PyTorch's error when a saved tensor was modified in place after being saved."""
+    if node.epoch == EDIT_EPOCH[0]:  # no in-place change anywhere since the node was recorded
+        return
     if node.saves & SAVE_INPUTS:
         for t, v in zip(node.inputs, node.versions):  # the common, clean case: one cheap pass
             if t._vc[0] != v:

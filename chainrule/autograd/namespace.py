@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..ops import _special
+from ..ops._consts import ONE
 
 
 def sum_to(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -108,6 +109,11 @@ class ArrayNS:
     def const(value: Any, like: np.ndarray) -> np.ndarray:
         """A constant (not differentiated) of ``like``'s dtype."""
         return np.asarray(value, dtype=like.dtype)
+
+    @staticmethod
+    def one_minus(x: np.ndarray) -> np.ndarray:
+        """1 − x, with a 0-d one of x's dtype (~1 µs cheaper than the Python 1 on a small array)."""
+        return ONE[x.dtype] - x
 
     @staticmethod
     def value(x: Any) -> np.ndarray:

@@ -16,19 +16,28 @@ from typing import Any
 import numpy as np
 
 from .._errstate import silent
+from ._consts import ONE
 
 _F16 = np.dtype(np.float16)
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:
-    """σ(a) in four in-place passes over one buffer (no temporaries, no warnings)."""
-    if a.dtype == _F16:  # float16 is computed in float32 and rounded once, like PyTorch's opmath
+    """σ(a) in four in-place passes over one buffer (no temporaries, no warnings).
+
+    1/(1 + e^(−a)) is exact in floating point at any a once the overflow warning is silenced:
+    e^(−a) → inf gives 1/inf = 0, and e^(−a) → 0 gives 1."""
+    dt = a.dtype
+    if dt == _F16:  # float16 is computed in float32 and rounded once, like PyTorch's opmath
         return sigmoid(a.astype(np.float32)).astype(_F16)
-    out = np.negative(a, out=np.empty(a.shape, a.dtype))
-    with silent():
-        np.exp(out, out=out)
-    out += 1
-    return np.reciprocal(out, out=out)
+    e = np.negative(a, out=np.empty(a.shape, dt))  # ``out`` keeps 0-d results arrays
+    try:  # the overflow warning is silenced by _errstate's filter for this module ...
+        np.exp(e, out=e)
+    except (RuntimeWarning, FloatingPointError):  # ... or, where warnings are errors, by an errstate
+        np.negative(a, out=e)
+        with silent():
+            np.exp(e, out=e)
+    e += ONE[dt]
+    return np.reciprocal(e, out=e)
 
 
 def softplus(a: np.ndarray) -> np.ndarray:

@@ -176,10 +176,8 @@ class SoftMarginLossBackward0(LossNode):
     name = "SoftMarginLossBackward0"
 
     def vjp(self, F: Any, g: Any, x: Any) -> tuple[Any, None]:
-        from .pointwise import _stable_sigmoid, sigmoid
-
         z = -(x[0] * x[1])
-        s = sigmoid(z) if F.is_tensor else _stable_sigmoid(z)
+        s = F.sigmoid(z)
         return -(g * x[1]) * s, None
 
 

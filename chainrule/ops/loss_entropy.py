@@ -21,12 +21,15 @@ import numpy as np
 
 from .._errstate import silent
 from . import selection as _sel
+from ._consts import MINUS_100, ONE
 from ._loss_base import (
     LossNode,
     broadcast_shape,
     common_float,
     finish,
+    finish_reduced,
     no_grad_allowed,
+    reduce_array,
     reduce_tensor,
     reduction_arg,
     size_str,
@@ -319,16 +322,25 @@ class BinaryCrossEntropyBackward0(LossNode):
     """ℓ = −w[t·max(log p, −100) + (1−t)·max(log(1−p), −100)].
     ∂ℓ/∂p = w(p − t)/max(p(1−p), 1e-12),   ∂ℓ/∂t = w(log(1−p) − log p)."""
 
-    __slots__ = ("W",)
+    __slots__ = ("W", "n")
     W: Any
+    n: int
     name = "BinaryCrossEntropyBackward0"
 
-    def vjp(self, F: Any, g: Any, x: Any) -> tuple[Any, Any]:
+    def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, Any]:
+        # PyTorch's order, which decides the rounding at tiny values: the formula with the incoming
+        # gradient first, then × w, then ÷ n for 'mean' (not G/n first, as the other fused losses)
         p, t = x
-        if self.W is not None:
-            g = g * F.const(self.W, p)
-        gx = g * (p - t) / F.maximum(p * (1 - p), F.const(1e-12, p))
+        gx = g * (p - t) / F.maximum(p * F.one_minus(p), F.const(1e-12, p))
         gt = g * (F.log1p(-p) - F.log(p)) if self.inputs[1]._rg else None
+        if self.W is not None:
+            w = F.const(self.W, p)
+            gx = gx * w
+            gt = None if gt is None else gt * w
+        if self.scale is not None:
+            n = F.const(self.n, p)
+            gx = gx / n
+            gt = None if gt is None else gt / n
         return gx, gt
 
 
@@ -353,17 +365,45 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     no_grad_allowed(weight, "binary_cross_entropy", "weight")
     x, t = common_float(input, target, "binary_cross_entropy")
     P, T = x._data, t._data
-    # two C-level reductions per operand instead of four comparisons; NaN fails both tests, as in PyTorch
+    W = _weight_like(weight, P)
+    try:  # log 0 = −inf (clamped to −100) is silent: _errstate's filter covers this module ...
+        tm1, elems = _bce_elems(P, T)
+    except (RuntimeWarning, FloatingPointError):  # ... or, where warnings are errors, an errstate
+        with silent():
+            tm1, elems = _bce_elems(P, T)
+    if W is not None:
+        elems = elems * W
+    # The range checks, cheaply: t ∈ [0, 1] ⇔ t(t − 1) ≤ 0 (NaN fails), and p outside [0, 1] (or NaN)
+    # makes a log NaN, so a finite loss sum proves p in range; only a NaN sum (or 'none') looks closer.
+    if T.size and not _max(T * tm1, None) <= 0:
+        _check_bce_range(P, T)
+    out, scale = reduce_array(elems, red)
+    if red == "none" or out != out:
+        _check_bce_range(P, T)
+    return finish_reduced(BinaryCrossEntropyBackward0, out, scale, (x, t), W=W, n=P.size)
+
+
+def _bce_elems(P: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(t − 1, ℓ) with ℓ = (t − 1)·max(log(1 − p), −100) − t·max(log p, −100), in place where possible."""
+    dt = P.dtype
+    tm1 = T - ONE[dt]
+    a = np.negative(P)
+    np.log1p(a, out=a)
+    np.maximum(a, MINUS_100[dt], out=a)
+    b = np.log(P)
+    np.maximum(b, MINUS_100[dt], out=b)
+    a *= tm1
+    b *= T
+    a -= b
+    return tm1, a
+
+
+def _check_bce_range(P: np.ndarray, T: np.ndarray) -> None:
+    """PyTorch's errors, input first; NaN fails both comparisons, as in PyTorch."""
     if P.size and not (_min(P, None) >= 0 and _max(P, None) <= 1):
         raise RuntimeError("all elements of input should be between 0 and 1")
     if T.size and not (_min(T, None) >= 0 and _max(T, None) <= 1):
         raise RuntimeError("all elements of target should be between 0 and 1")
-    W = _weight_like(weight, P)
-    with silent():
-        elems = (T - 1) * np.maximum(np.log1p(-P), -100) - T * np.maximum(np.log(P), -100)
-    if W is not None:
-        elems = elems * W
-    return finish(BinaryCrossEntropyBackward0, elems.astype(P.dtype, copy=False), red, (x, t), W=W)
 
 
 _min, _max = np.minimum.reduce, np.maximum.reduce
@@ -384,12 +424,10 @@ class BinaryCrossEntropyWithLogitsBackward0(LossNode):
     name = "BinaryCrossEntropyWithLogitsBackward0"
 
     def vjp(self, F: Any, g: Any, x: Any) -> tuple[Any, Any]:
-        from .pointwise import _stable_sigmoid, sigmoid
-
         xv, t = x
         if self.W is not None:
             g = g * F.const(self.W, xv)
-        s = sigmoid(xv) if F.is_tensor else _stable_sigmoid(xv)
+        s = F.sigmoid(xv)
         if self.PW is None:
             gx = (s - t) * g
         else:

@@ -14,6 +14,7 @@ import numpy as np
 from .._dtype import _default
 from .._errstate import quiet as _quiet
 from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT
+from . import _special
 from ._util import GRAD_ENABLED, Node, Tensor, record, wrap
 
 _ndarray = np.ndarray
@@ -229,7 +230,7 @@ class SigmoidBackward0(Node):
     saves = SAVE_OUTPUT
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
-        return (g * (y * (1 - y)),)
+        return (g * (y * F.one_minus(y)),)
 
 
 class ReluBackward0(Node):
@@ -310,18 +311,6 @@ class RoundingBackward(Node):
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         return (g * 0,)
-
-
-def _sigmoid_array(a: np.ndarray) -> np.ndarray:
-    # 1/(1 + e^(−x)) is exact in floating point at any x once the overflow warning is silenced:
-    # e^(−x) → inf gives 1/inf = 0, and e^(−x) → 0 gives 1. Three in-place passes, no temporaries.
-    e = np.negative(a, out=np.empty_like(a))  # ``out`` keeps 0-d results arrays
-    np.exp(e, out=e)
-    e += 1
-    return np.reciprocal(e, out=e)
-
-
-_stable_sigmoid = _quiet(_sigmoid_array)
 
 
 def exp(input: Tensor) -> Tensor:
@@ -448,7 +437,16 @@ def tanh(input: Tensor) -> Tensor:
 
 def sigmoid(input: Tensor) -> Tensor:
     """σ(x) = 1/(1 + e⁻ˣ), computed without overflow at any x; derivative σ(1 − σ)."""
-    return _unary(SigmoidBackward0, _stable_sigmoid, input)
+    try:  # the hot path (a float tensor) without ``_unary``'s frame
+        A = input._data
+        if A.dtype.kind == "f":
+            t = wrap(_special.sigmoid(A))
+            if GRAD_ENABLED[0] and input._rg:
+                record(_new(SigmoidBackward0), t, (input,))
+            return t
+    except AttributeError:
+        pass
+    return _unary(SigmoidBackward0, _special.sigmoid, input)
 
 
 def relu(input: Tensor) -> Tensor:

@@ -44,6 +44,16 @@ class SGD(Optimizer):
         weight_decay = group["weight_decay"]
         nesterov = group["nesterov"]
         state = self.state
+        if momentum == 0 and weight_decay == 0 and not group["maximize"]:
+            # plain SGD, the tiny-network hot loop: lr as a 0-d array of the parameter's dtype costs
+            # ~1 µs less per parameter than the Python float, and rounds the same (NumPy converts it)
+            for p in group["params"]:
+                grad = p._grad
+                if grad is not None:
+                    w = p._data
+                    w -= np.multiply(grad._data, _lr_like(lr, w))
+                    p._bump()
+            return
         for p, w, g in params_with_grad(group):
             if weight_decay != 0:
                 g = g + weight_decay * w
@@ -64,3 +74,18 @@ class SGD(Optimizer):
                 g = g + momentum * b if nesterov else b
             w -= np.multiply(g, lr)  # p + (-lr) * g, the rounding of torch's add_(g, alpha=-lr)
             p._bump()
+
+
+_LR_CACHE: dict[tuple[float, np.dtype], np.ndarray] = {}
+
+
+def _lr_like(lr: float, w: np.ndarray) -> np.ndarray:
+    """``lr`` as a read-only 0-d array of ``w``'s dtype (cached: schedulers change lr a few times)."""
+    key = (lr, w.dtype)
+    c = _LR_CACHE.get(key)
+    if c is None:
+        if len(_LR_CACHE) > 256:  # a scheduler that changes lr every step: keep the cache small
+            _LR_CACHE.clear()
+        c = _LR_CACHE[key] = np.array(lr, dtype=w.dtype)
+        c.flags.writeable = False
+    return c
