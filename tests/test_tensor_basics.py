@@ -701,3 +701,35 @@ def test_no_numpy_runtime_warnings_from_arithmetic_extremes():
         x = cr.tensor([0.0, -1.0, 1e38, float("inf")])
         _ = (x * 10, x / 0, 1 / x, x + 3e38, x @ x, (x * x).sum())
     assert [str(w.message) for w in caught] == []
+
+
+@pytest.mark.parametrize("mode", ["warnings-as-errors", "np.seterr-raise", "default"])
+def test_filter_silenced_ops_stay_silent_and_exact_in_every_warning_mode(mode: str) -> None:
+    """exp, sigmoid and the fused losses rely on a module warnings filter (no per-call errstate);
+    when the user's filters turn warnings into errors, or np.seterr makes NumPy raise, they catch
+    it and recompute under a quiet errstate: same values, no exception, no warning."""
+    import contextlib
+    import warnings
+
+    ctx = {
+        "warnings-as-errors": warnings.catch_warnings(),
+        "np.seterr-raise": np.errstate(all="raise"),
+        "default": contextlib.nullcontext(),
+    }[mode]
+    with ctx, warnings.catch_warnings(record=True) as caught:
+        if mode == "warnings-as-errors":
+            warnings.simplefilter("error")
+        x = cr.tensor([-1000.0, 0.0, 1000.0], requires_grad=True)
+        e = cr.exp(x)
+        s = cr.sigmoid(x)
+        p = cr.tensor([0.0, 1.0, 0.5], requires_grad=True)
+        bce = cr.nn.functional.binary_cross_entropy(p, cr.tensor([1.0, 0.0, 0.5]))
+        (s.sum() + bce).backward()
+    assert [str(w.message) for w in caught] == []
+    assert e.tolist() == [0.0, 1.0, float("inf")]
+    assert s.tolist() == [0.0, 0.5, 1.0]
+    # ℓ = (100 + 100 + 2·ln 2 / 2)/3: each log clamped at −100
+    np.testing.assert_allclose(bce.item(), (200 + np.log(2)) / 3, rtol=1e-6)
+    assert x.grad.tolist() == [0.0, 0.25, 0.0]
+    # ∂ℓ/∂p = (p − t)/max(p(1 − p), 1e-12)/n
+    np.testing.assert_allclose(p.grad.numpy(), [-1e12 / 3, 1e12 / 3, 0.0], rtol=1e-6)
