@@ -7,7 +7,10 @@ All implementations start from the same parameters (NumPy ``default_rng(0)``: W 
 
 * ``numpy``: hand-written forward/backward (the seed's method, corrected), f64 and f32;
 * ``torch`` / ``chainrule``: the same PyTorch code — ``nn.Sequential(Linear, Sigmoid, ...)``,
-  ``nn.BCELoss()``, ``optim.SGD``, ``zero_grad / backward / step`` — with ``lib`` either module.
+  ``nn.BCELoss()``, ``optim.SGD``, ``zero_grad / backward / step`` — with ``lib`` either module;
+* ``chainrule compile_step``: that code's step as ``chainrule.compile_step(model, loss_fn, opt)``,
+  one call per step with the same arithmetic (bit-identical parameters), the layers run as an array
+  program (chainrule/compiled_step.py).
 
 Targets: chainrule at most 2× hand NumPy of the same dtype, and ≥ 4× faster than PyTorch eager.
 """
@@ -70,7 +73,7 @@ class NumpyXor:
 class TorchStyleXor:
     """What a user writes in PyTorch; runs unchanged on chainrule (``lib`` is the module)."""
 
-    def __init__(self, lib: Any, dtype_name: str) -> None:
+    def __init__(self, lib: Any, dtype_name: str, compiled: bool = False) -> None:
         need(
             lib,
             "nn.Sequential",
@@ -94,6 +97,8 @@ class TorchStyleXor:
         self.opt = lib.optim.SGD(self.model.parameters(), lr=LR)
         self.X = lib.tensor(X, dtype=dtype)
         self.Y = lib.tensor(Y, dtype=dtype)
+        # chainrule's compiled training step (chainrule/compiled_step.py): the same step in one call
+        self.step = lib.compile_step(self.model, self.loss_fn, self.opt) if compiled else None
 
     def reset(self) -> None:
         lib = self.lib
@@ -104,6 +109,12 @@ class TorchStyleXor:
 
     def train(self, n: int) -> float:
         model, loss_fn, opt, X, Y = self.model, self.loss_fn, self.opt, self.X, self.Y
+        if self.step is not None:
+            step = self.step
+            for _ in range(n):
+                loss = step(X, Y)
+            assert step.compiled, step.reason
+            return loss.item()
         for _ in range(n):
             opt.zero_grad()
             loss = loss_fn(model(X), Y)
@@ -122,6 +133,8 @@ def implementations(opts: Options) -> dict[str, tuple[str, Any]]:
         "PyTorch eager, f32": ("torch", lambda: TorchStyleXor(opts.torch, "float32")),
         "chainrule, f32": ("chainrule", lambda: TorchStyleXor(chainrule, "float32")),
         "chainrule, f64": ("chainrule", lambda: TorchStyleXor(chainrule, "float64")),
+        "chainrule compile_step, f32": ("chainrule", lambda: TorchStyleXor(chainrule, "float32", compiled=True)),
+        "chainrule compile_step, f64": ("chainrule", lambda: TorchStyleXor(chainrule, "float64", compiled=True)),
     }
     return {k: v for k, v in impls.items() if v[0] in opts.libs and opts.wants(k)}
 

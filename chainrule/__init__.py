@@ -28,6 +28,7 @@ from . import utils  # noqa: E402  (torch.utils.data is reachable after a plain 
 from . import autograd  # noqa: E402
 from . import optim  # noqa: E402
 from . import nn  # noqa: E402
+from .compiled_step import CompiledStep, compile_step  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -219,7 +219,7 @@ class TanhBackward0(Node):
     saves = SAVE_OUTPUT
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
-        return (g * (1 - y * y),)
+        return (g * F.one_minus(y * y),)
 
 
 class SigmoidBackward0(Node):
