@@ -20,7 +20,8 @@ directly on the NumPy arrays, the way a hand-written NumPy network does:
   the output of an activation) -- no Tensor, no node;
 * loss: run *eagerly* on the network's output as a leaf, so every loss (and its errors) works;
 * backward: the loss's gradient, then each layer's derivative in reverse -- the same formulas as
-  the eager nodes (``SigmoidBackward0.backward`` itself; ``Gᵀx``, ``ΣG``, ``G W`` for Linear);
+  the eager nodes (``SigmoidBackward0.backward`` itself; ``Gᵀx``, ``ΣG``, ``G W`` for Linear, with the
+  same NumPy calls);
 * update: the optimizer's own ``step()``, so every optimizer, param group and lr scheduler works.
 
 The arithmetic is the eager step's, in the same order, so parameters agree bit for bit
@@ -56,6 +57,7 @@ __all__ = ["CompiledStep", "compile_step"]
 # layer kinds of the array program
 _LINEAR, _SIGMOID, _TANH, _RELU = 0, 1, 2, 3
 _KINDS: dict[type, int] = {Linear: _LINEAR, Sigmoid: _SIGMOID, Tanh: _TANH, ReLU: _RELU}
+_add_reduce = np.add.reduce  # the bias gradient, as LinearBackward computes it
 # the eager nodes' derivative formulas, called on arrays (they read only g and the saved output y)
 _ACTIVATION_BACKWARD: dict[int, Any] = {_SIGMOID: SigmoidBackward0.backward, _TANH: TanhBackward0.backward,
                         _RELU: ReluBackward0.backward}
@@ -182,7 +184,7 @@ class CompiledStep:
                     self.reason = "a Linear's input does not match its weight"
                     return None
                 saved.append(x)
-                z = x @ W.T  # Tensor-free ``ops.linalg.linear``
+                z = x.dot(W.T)  # Tensor-free ``ops.linalg.linear``
                 bias = m.bias
                 if bias is not None:
                     z += bias._data
@@ -217,9 +219,9 @@ class CompiledStep:
             s = saved[i]
             if kind == _LINEAR:
                 w, b = m.weight, m.bias
-                gb = g.sum(0) if b is not None and b._rg else None
-                gx = g @ w._data if i > 0 else None  # the first input needs none
-                gw = g.T @ s if w._rg else None
+                gb = _add_reduce(g, 0) if b is not None and b._rg else None
+                gx = g.dot(w._data) if i > 0 else None  # the first input needs none
+                gw = g.T.dot(s) if w._rg else None
                 if gw is not None:
                     _give_grad(w, gw)
                 if gb is not None:

@@ -562,6 +562,9 @@ class Tensor:
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Any = None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (``autograd.backward`` on one tensor)."""
+        if gradient is None and inputs is None and not create_graph:  # ``loss.backward()``
+            _ENGINE[0](self, bool(retain_graph))
+            return
         from .autograd import backward
 
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
@@ -698,6 +701,17 @@ class Tensor:
 
 
 _new = object.__new__
+
+
+def _load_backward_scalar(t: Tensor, retain_graph: bool) -> None:
+    # the engine imports this module: bind it on first use, then call it directly
+    from .autograd.engine import backward_scalar
+
+    _ENGINE[0] = backward_scalar
+    backward_scalar(t, retain_graph)
+
+
+_ENGINE: list[Callable[[Tensor, bool], None]] = [_load_backward_scalar]
 
 
 def _init(t: Tensor, arr: np.ndarray) -> None:

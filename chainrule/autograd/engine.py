@@ -193,17 +193,7 @@ def run_backward(
         # _accumulate_leaf decides by reference count whether it may keep a gradient array, so no
         # other local may still refer to one here
         grads = None  # type: ignore[assignment]
-        items = list(leaf_grads.values())
-        leaf_grads.clear()
-        while items:
-            leaf, lg = items.pop()
-            if leaf._grad is None and not leaf._hooks and not create_graph:
-                # the usual case (grads were zeroed to None), inlined: the leaf adopts the array unless
-                # something else refers to it (references: ``lg``, _shared's argument, getrefcount's)
-                leaf._grad = Tensor._wrap(np.array(lg, copy=True) if _shared(lg, 3) else lg)
-            else:
-                _accumulate_leaf(leaf, lg, create_graph)
-            leaf = lg = None
+        _store_leaf_grads(leaf_grads, create_graph)
         return None
 
     assert inputs is not None
@@ -231,6 +221,44 @@ def run_backward(
             g = Tensor._wrap(g)
         result.append(g)
     return result
+
+
+def backward_scalar(out: Any, retain_graph: bool) -> None:
+    """``loss.backward()`` for a scalar loss made by an op: ``run_backward``'s array path without its
+    general set-up (seeds, captures, wanted inputs), which is a tenth of a tiny network's backward."""
+    fn = out.grad_fn
+    A = out._data
+    if fn is None or A.size != 1 or fn.n_outputs != 1:  # leaves, non-scalars and errors: the general path
+        run_backward((out,), None, None, retain_graph, False, accumulate=True)
+        return
+    grads = {fn: np.ones(A.shape, dtype=A.dtype)}
+    leaf_grads: dict[int, list[Any]] = {}
+    order = _topo_order([fn])
+    prev_mode = GRAD_ENABLED[0]
+    GRAD_ENABLED[0] = False
+    try:
+        with silent():  # backward formulas give inf/nan silently, as PyTorch's
+            _array_pass(order, grads, leaf_grads, retain_graph)
+    finally:
+        GRAD_ENABLED[0] = prev_mode
+    grads = None  # type: ignore[assignment]
+    _store_leaf_grads(leaf_grads, False)
+
+
+def _store_leaf_grads(leaf_grads: dict[int, list[Any]], create_graph: bool) -> None:
+    """Accumulate each leaf's summed gradient into its ``.grad`` (``backward()``'s last step)."""
+    Tensor = _tensor_cls()
+    items = list(leaf_grads.values())
+    leaf_grads.clear()
+    while items:
+        leaf, lg = items.pop()
+        if leaf._grad is None and not leaf._hooks and not create_graph:
+            # the usual case (grads were zeroed to None), inlined: the leaf adopts the array unless
+            # something else refers to it (references: ``lg``, _shared's argument, getrefcount's)
+            leaf._grad = Tensor._wrap(np.array(lg, copy=True) if _shared(lg, 3) else lg)
+        else:
+            _accumulate_leaf(leaf, lg, create_graph)
+        leaf = lg = None
 
 
 def _caller_array_ids(grad_outputs: Sequence[Any] | None, Tensor: Any) -> set[int]:

@@ -154,12 +154,6 @@ def finish(node_cls: type[LossNode], elems: np.ndarray, reduction: str, inputs: 
            **attrs: Any) -> Tensor:
     """Reduce ``elems`` and record ``node_cls`` when an input requires grad."""
     out, scale = reduce_array(elems, reduction, count)
-    return finish_reduced(node_cls, out, scale, inputs, **attrs)
-
-
-def finish_reduced(node_cls: type[LossNode], out: np.ndarray, scale: Any, inputs: tuple[Tensor, ...],
-                   **attrs: Any) -> Tensor:
-    """Wrap an already reduced loss and record ``node_cls`` when an input requires grad."""
     t = wrap(out if type(out) is np.ndarray else np.asarray(out))
     if GRAD_ENABLED[0]:
         for i in inputs:

@@ -31,6 +31,8 @@ class MmBackward0(Node):
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, Any]:
         a, b = x
         ia, ib = self.inputs
+        if not F.is_tensor and a.ndim == 2 and b.ndim == 2:  # two matrices, as direct BLAS calls (see matmul)
+            return (g.dot(b.T) if ia._rg else None), (a.T.dot(g) if ib._rg else None)
         if a.ndim == 1 and b.ndim == 1:  # dot product
             return (g * b if ia._rg else None), (g * a if ib._rg else None)
         ga = gb = None
@@ -125,7 +127,9 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     except AttributeError:
         fast = False
     if fast:
-        t = wrap(A @ B)
+        # ``ndarray.dot`` is the same BLAS product for two matrices, ~1 µs cheaper than ``@`` (the
+        # matmul ufunc's dispatch) on the small matrices of small networks
+        t = wrap(A.dot(B))
         if GRAD_ENABLED[0] and (input._rg or other._rg):
             record(_MM_NEW(MatmulBackward0), t, (input, other))
         return t
@@ -134,6 +138,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
 
 
 _MM_NEW = MatmulBackward0.__new__
+_add_reduce = np.add.reduce
 
 
 def rmatmul(self: Tensor, other: Any) -> Tensor:
@@ -200,8 +205,8 @@ class LinearBackward(Node):
         inputs = self.inputs
         ix, iw = inputs[0], inputs[1]
         if not F.is_tensor and xv.ndim == 2:  # the common case, as three direct NumPy calls
-            gb = g.sum(0) if len(inputs) == 3 and inputs[2]._rg else None
-            return (g @ w if ix._rg else None), (g.T @ xv if iw._rg else None), gb
+            gb = _add_reduce(g, 0) if len(inputs) == 3 and inputs[2]._rg else None  # (= g.sum(0), cheaper)
+            return (g.dot(w) if ix._rg else None), (g.T.dot(xv) if iw._rg else None), gb
         gx = F.matmul(g, w) if ix._rg else None
         gw = None
         if iw._rg:
@@ -231,7 +236,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"mat1 and mat2 shapes cannot be multiplied ({rows}x{xs[-1] if xs else 0} and "
             f"{'x'.join(str(s) for s in W.shape[::-1])})"
         )
-    out = X @ W.T
+    out = X.dot(W.T) if X.ndim == 2 else X @ W.T  # (``dot``: see matmul)
     if bias is not None:
         out += bias._data
         inputs: tuple[Tensor, ...] = (input, weight, bias)

@@ -27,7 +27,6 @@ from ._loss_base import (
     broadcast_shape,
     common_float,
     finish,
-    finish_reduced,
     no_grad_allowed,
     reduce_array,
     reduce_tensor,
@@ -35,7 +34,7 @@ from ._loss_base import (
     size_str,
     type_name,
 )
-from ._util import GRAD_ENABLED, Tensor, as_tensor_arg
+from ._util import GRAD_ENABLED, Tensor, as_tensor_arg, record, wrap
 from .catalogue import Entry, register
 from .softmax import log_softmax, log_softmax_array, softmax
 
@@ -378,9 +377,14 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     if T.size and not _max(T * tm1, None) <= 0:
         _check_bce_range(P, T)
     out, scale = reduce_array(elems, red)
-    if red == "none" or out != out:
+    if red == "none" or (v := out.item()) != v:  # (v != v: NaN)
         _check_bce_range(P, T)
-    return finish_reduced(BinaryCrossEntropyBackward0, out, scale, (x, t), W=W, n=P.size)
+    r = wrap(out)
+    if GRAD_ENABLED[0] and (x._rg or t._rg):
+        node = _new(BinaryCrossEntropyBackward0)
+        node.scale, node.W, node.n = scale, W, P.size
+        record(node, r, (x, t))
+    return r
 
 
 def _bce_elems(P: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -407,6 +411,7 @@ def _check_bce_range(P: np.ndarray, T: np.ndarray) -> None:
 
 
 _min, _max = np.minimum.reduce, np.maximum.reduce
+_new = object.__new__
 
 
 def _softplus_neg(F: Any, x: Any) -> Any:
