@@ -171,8 +171,10 @@ class Module:
     def __call__(self, input: Any = _NO_ARG, /, *args: Any, **kwargs: Any) -> Any:
         # The hot path, one positional input and no hooks, avoids re-packing *args/**kwargs
         # (that alone costs more than a small layer's NumPy work).
-        if args or kwargs or input is _NO_ARG or self._forward_hooks or self._forward_pre_hooks:
+        if input is _NO_ARG or kwargs or self._forward_hooks or self._forward_pre_hooks:
             return self._call_general(() if input is _NO_ARG else (input, *args), kwargs)
+        if args:  # a loss: (input, target)
+            return self.forward(input, *args)
         return self.forward(input)
 
     def _call_general(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
