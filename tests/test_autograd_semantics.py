@@ -1028,3 +1028,66 @@ def test_random_graphs_match_torch_and_never_alias(mode):
             assert (g is None) == (e is None), f"seed {seed}"
             if g is not None:
                 assert_close(g, e, msg=f"seed {seed}")
+
+
+# --------------------------------------------------------------------------- engine shortcuts
+# loss.backward() has a direct entry, chain-shaped graphs skip the DFS, and the version check is
+# skipped while nothing was edited in place: each case below takes one shortcut's edge.
+
+
+@pytest.mark.parametrize("shape", ["chain", "node-used-twice", "diamond", "leaf-used-twice", "two-roots-sum"])
+def test_graph_shapes_give_pytorchs_gradients(shape: str) -> None:
+    def run(lib):
+        g = lib.Generator().manual_seed(0) if lib is cr else None
+        x = lib.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], requires_grad=True)
+        w = lib.tensor([[0.1, 0.2], [-0.3, 0.4], [0.5, -0.6]], requires_grad=True)
+        del g
+        h = (x @ w).sigmoid()
+        if shape == "chain":
+            out = h.tanh().exp().sum()
+        elif shape == "node-used-twice":
+            out = (h * h).sum()
+        elif shape == "diamond":
+            out = (h.exp() + h.tanh()).sum()
+        elif shape == "leaf-used-twice":
+            out = ((h @ w.T) * x).sum()
+        else:
+            out = h.sum() + h.mean()
+        out.backward()
+        return x.grad, w.grad
+
+    (cx, cw), (tx, tw) = both(run)
+    assert_close(cx, tx)
+    assert_close(cw, tw)
+
+
+def test_inplace_edit_of_a_saved_tensor_is_caught_among_unrelated_edits() -> None:
+    def run(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        z = y.exp()  # saves its output
+        other = lib.zeros(3)
+        other.add_(1)  # an unrelated in-place edit before the forward ends ...
+        loss = (z * y).sum()
+        z.mul_(2)  # ... and the one that matters, after
+        other.add_(1)
+        loss.backward()
+
+    both_raise(run, "modified by an inplace operation")
+
+
+def test_backward_of_a_scalar_keeps_retain_graph_and_hook_semantics() -> None:
+    def run(lib):
+        x = lib.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        loss = (x.sigmoid() * x).sum()
+        seen = []
+        loss.register_hook(lambda g: seen.append(float(g)) or g * 3)
+        loss.retain_grad()
+        loss.backward(retain_graph=True)
+        loss.backward()
+        return x.grad, loss.grad, seen
+
+    (cg, cl, cs), (tg, tl, ts) = both(run)
+    assert_close(cg, tg)
+    assert_close(cl, tl)
+    assert cs == ts

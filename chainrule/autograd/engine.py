@@ -231,7 +231,7 @@ def backward_scalar(out: Any, retain_graph: bool) -> None:
     if fn is None or A.size != 1 or fn.n_outputs != 1:  # leaves, non-scalars and errors: the general path
         run_backward((out,), None, None, retain_graph, False, accumulate=True)
         return
-    grads = {fn: np.ones(A.shape, dtype=A.dtype)}
+    grads = {fn: np.array(1, dtype=A.dtype) if A.ndim == 0 else np.ones(A.shape, dtype=A.dtype)}  # (a fresh seed)
     leaf_grads: dict[int, list[Any]] = {}
     order = _topo_order([fn])
     prev_mode = GRAD_ENABLED[0]

@@ -29,3 +29,4 @@ class ByDtype(dict):  # type: ignore[type-arg]
 
 ONE = ByDtype(1)
 MINUS_100 = ByDtype(-100)  # the clamp of log p in binary_cross_entropy
+EPS_12 = ByDtype(1e-12)  # the floor of p(1 − p) in binary_cross_entropy's derivative

@@ -29,7 +29,7 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
     dt = a.dtype
     if dt == _F16:  # float16 is computed in float32 and rounded once, like PyTorch's opmath
         return sigmoid(a.astype(np.float32)).astype(_F16)
-    e = np.negative(a) if a.ndim else np.negative(a, out=np.empty((), dt))  # (``out``: a 0-d array, not a scalar)
+    e = -a if a.ndim else np.negative(a, out=np.empty((), dt))  # (``out``: a 0-d array, not a scalar)
     try:  # the overflow warning is silenced by _errstate's filter for this module ...
         np.exp(e, out=e)
     except (RuntimeWarning, FloatingPointError):  # ... or, where warnings are errors, by an errstate

@@ -21,7 +21,7 @@ import numpy as np
 
 from .._errstate import silent
 from . import selection as _sel
-from ._consts import MINUS_100, ONE
+from ._consts import EPS_12, MINUS_100, ONE
 from ._loss_base import (
     LossNode,
     broadcast_shape,
@@ -330,7 +330,7 @@ class BinaryCrossEntropyBackward0(LossNode):
         # PyTorch's order, which decides the rounding at tiny values: the formula with the incoming
         # gradient first, then × w, then ÷ n for 'mean' (not G/n first, as the other fused losses)
         p, t = x
-        gx = g * (p - t) / F.maximum(p * F.one_minus(p), F.const(1e-12, p))
+        gx = g * (p - t) / F.maximum(p * F.one_minus(p), F.const(1e-12, p) if F.is_tensor else EPS_12[p.dtype])
         gt = g * (F.log1p(-p) - F.log(p)) if self.inputs[1]._rg else None
         if self.W is not None:
             w = F.const(self.W, p)
