@@ -91,7 +91,7 @@ class NumpyMLP:
 class TorchStyleMLP:
     """What a user writes in PyTorch; runs unchanged on chainrule."""
 
-    def __init__(self, lib: Any, batch: int) -> None:
+    def __init__(self, lib: Any, batch: int, compiled: bool = False) -> None:
         need(lib, "nn.Sequential", "nn.Linear", "nn.ReLU", "nn.CrossEntropyLoss", "optim.SGD", "from_numpy", "no_grad")
         nn = lib.nn
         self.lib = lib
@@ -100,6 +100,8 @@ class TorchStyleMLP:
         self.loss_fn = nn.CrossEntropyLoss()
         self.opt = lib.optim.SGD(self.model.parameters(), lr=LR)
         self.batches = [(lib.from_numpy(x), lib.from_numpy(y)) for x, y in make_batches(batch)]
+        # chainrule's compiled training step (chainrule/compiled_step.py): the same step in one call
+        self.step = lib.compile_step(self.model, self.loss_fn, self.opt) if compiled else None
 
     def reset(self) -> None:
         lib = self.lib
@@ -110,6 +112,13 @@ class TorchStyleMLP:
 
     def train(self, n: int) -> float:
         model, loss_fn, opt, batches = self.model, self.loss_fn, self.opt, self.batches
+        if self.step is not None:
+            compiled = self.step
+            for step in range(n):
+                x, y = batches[step % len(batches)]
+                loss = compiled(x, y)
+            assert compiled.compiled, compiled.reason
+            return loss.item()
         for step in range(n):
             x, y = batches[step % len(batches)]
             opt.zero_grad()
@@ -131,6 +140,8 @@ def run(opts: Options) -> dict[str, Any]:
             f"batch {batch}: NumPy by hand": ("numpy", lambda b=batch: NumpyMLP(b)),
             f"batch {batch}: PyTorch eager": ("torch", lambda b=batch: TorchStyleMLP(opts.torch, b)),
             f"batch {batch}: chainrule": ("chainrule", lambda b=batch: TorchStyleMLP(chainrule, b)),
+            f"batch {batch}: chainrule compile_step": ("chainrule",
+                                                       lambda b=batch: TorchStyleMLP(chainrule, b, compiled=True)),
         }
         makers = {}
         for label, (lib, make) in impls.items():
