@@ -58,7 +58,10 @@ __all__ = ["CompiledStep", "compile_step"]
 _LINEAR, _SIGMOID, _TANH, _RELU = 0, 1, 2, 3
 _KINDS: dict[type, int] = {Linear: _LINEAR, Sigmoid: _SIGMOID, Tanh: _TANH, ReLU: _RELU}
 _add_reduce = np.add.reduce  # the bias gradient, as LinearBackward computes it
-# the eager nodes' derivative formulas, called on arrays (they read only g and the saved output y)
+# the eager ops' array forwards (``ops.pointwise``: sigmoid, tanh, relu) ...
+_ACTIVATION_FORWARD: dict[int, Any] = {_SIGMOID: _special.sigmoid, _TANH: np.tanh,
+                                       _RELU: lambda x: np.maximum(x, 0)}
+# ... and the eager nodes' derivative formulas, called on arrays (they read only g and the saved output y)
 _ACTIVATION_BACKWARD: dict[int, Any] = {_SIGMOID: SigmoidBackward0.backward, _TANH: TanhBackward0.backward,
                         _RELU: ReluBackward0.backward}
 
@@ -189,20 +192,11 @@ class CompiledStep:
                 if bias is not None:
                     z += bias._data
                 x = z
-            elif kind == _SIGMOID:
-                if x.dtype.kind != "f":
-                    self.reason = "a Sigmoid's input is not floating point"
+            else:
+                if kind != _RELU and x.dtype.kind != "f":  # eager casts it: leave that to the eager step
+                    self.reason = "a Sigmoid or Tanh input is not floating point"
                     return None
-                x = _special.sigmoid(x)
-                saved.append(x)
-            elif kind == _TANH:
-                if x.dtype.kind != "f":
-                    self.reason = "a Tanh's input is not floating point"
-                    return None
-                x = np.tanh(x)
-                saved.append(x)
-            else:  # ReLU, as ``ops.pointwise.relu``
-                x = np.maximum(x, 0)
+                x = _ACTIVATION_FORWARD[kind](x)
                 saved.append(x)
 
         opt = self.optimizer

@@ -33,6 +33,17 @@ def _eager_step(model: nn.Module, loss_fn: Any, opt: Any, x: Any, y: Any) -> Any
     return loss
 
 
+def _train_both(a: nn.Module, oa: Any, b: nn.Module, ob: Any, loss_fn: Any, x: Any, y: Any, steps: int) -> Any:
+    """``steps`` eager steps on (a, oa) and compiled steps on (b, ob); the losses agree exactly."""
+    step = cr.compile_step(b, loss_fn, ob)
+    for _ in range(steps):
+        la = _eager_step(a, loss_fn, oa, x, y)
+        lb = step(x, y)
+        assert step.compiled, step.reason
+        assert la.item() == lb.item()
+    return lb
+
+
 def _assert_identical(a: nn.Module, b: nn.Module) -> None:
     for (name, p), q in zip(a.named_parameters(), b.parameters(), strict=True):
         assert np.array_equal(p.detach().numpy(), q.detach().numpy()), name
@@ -55,13 +66,8 @@ def test_xor_network_matches_the_eager_step_bit_for_bit(dtype: Any) -> None:
     (a, oa), (b, ob) = _pair(model, lambda p: cr.optim.SGD(p, lr=0.5))
     x, y = cr.tensor(XOR_X, dtype=dtype), cr.tensor(XOR_Y, dtype=dtype)
     loss_fn = nn.BCELoss()
-    step = cr.compile_step(b, loss_fn, ob)
-    for _ in range(50):
-        la = _eager_step(a, loss_fn, oa, x, y)
-        lb = step(x, y)
-        assert step.compiled, step.reason
-        assert la.item() == lb.item()
-        assert lb.dtype == dtype and lb.shape == ()
+    lb = _train_both(a, oa, b, ob, loss_fn, x, y, steps=50)
+    assert lb.dtype == dtype and lb.shape == ()
     _assert_identical(a, b)
 
 
@@ -92,12 +98,7 @@ def test_layers_losses_and_optimizers_match_the_eager_step(case: str) -> None:
         "class": cr.tensor(g.integers(0, 4, 7)),
         "binary": cr.tensor(g.integers(0, 2, (7, 1)), dtype=cr.float32),
     }[target_kind]
-    step = cr.compile_step(b, loss_fn, ob)
-    for _ in range(20):
-        la = _eager_step(a, loss_fn, oa, x, y)
-        lb = step(x, y)
-        assert step.compiled, step.reason
-        assert la.item() == lb.item()
+    _train_both(a, oa, b, ob, loss_fn, x, y, steps=20)
     _assert_identical(a, b)
     for sa, sb in zip(oa.state_dict()["state"].values(), ob.state_dict()["state"].values(), strict=True):
         for k in sa:
