@@ -669,9 +669,13 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0 and spec:
+        """PyTorch's rule: a 0-d tensor formats as its number (``f"{loss}"`` gives ``1.0``, with or
+        without a spec); any other tensor formats as its repr, and refuses a spec."""
+        if self._data.ndim == 0:
             return format(self.item(), spec)
-        return repr(self) if not spec else format(repr(self), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
 
     def __reduce__(self) -> Any:
         return (_rebuild, (self._data, self._rg))

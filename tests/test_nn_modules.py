@@ -952,3 +952,14 @@ def test_small_cnn_training_step_matches_torch() -> None:
     grads_t = dict(mt.named_parameters())
     for n, p in mc.named_parameters():
         assert_close(p.grad, grads_t[n].grad, msg=n)
+
+
+def test_moving_a_module_to_cuda_fails_like_a_cpu_only_pytorch() -> None:
+    """AssertionError when a parameter would move; a module without tensors moves trivially."""
+    torch = require_torch()
+    for lib in (torch, cr):
+        for move in (lambda m: m.cuda(), lambda m: m.to("cuda"), lambda m, lib=lib: m.to(lib.device("cuda"))):
+            with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+                move(lib.nn.Linear(1, 1))
+            assert isinstance(move(lib.nn.ReLU()), lib.nn.ReLU)
+        assert isinstance(lib.nn.Linear(1, 1).to("cpu"), lib.nn.Linear)

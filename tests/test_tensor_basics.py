@@ -733,3 +733,47 @@ def test_filter_silenced_ops_stay_silent_and_exact_in_every_warning_mode(mode: s
     assert x.grad.tolist() == [0.0, 0.25, 0.0]
     # ∂ℓ/∂p = (p − t)/max(p(1 − p), 1e-12)/n
     np.testing.assert_allclose(p.grad.numpy(), [-1e12 / 3, 1e12 / 3, 0.0], rtol=1e-6)
+
+
+NDARRAY_OPERAND_CASES = [
+    "lib.ones(2) - np.array([1., 2.])", "lib.ones(2, 3) @ np.ones((3, 2), np.float32)",
+    "lib.ones(2, dtype=lib.int64) * np.array([1.5, 2.])", "lib.ones(2) + np.array([1, 2])",
+    "lib.ones(2) == np.array([1., 0.])", "lib.ones(2) / np.array([2, 4])", "lib.ones(2) * np.array(3.0)",
+    "lib.ones(2) * np.float64(3)", "lib.ones(2, requires_grad=True) * np.array([1., 2.])",
+]
+
+
+@pytest.mark.parametrize("expr", NDARRAY_OPERAND_CASES)
+def test_tensor_with_numpy_array_operand_matches_torch(expr: str) -> None:
+    """PyTorch hands Tensor-ndarray arithmetic to NumPy: NumPy's promotion, and an error for a tensor
+    that requires grad."""
+    import warnings
+
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle for this test")
+    results = []
+    for lib in (torch, cr):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # PyTorch's own __array_wrap__ notice
+            try:
+                r = eval(expr, {"lib": lib, "np": np})
+                results.append((str(r.dtype), r.numpy().tolist()))
+            except RuntimeError as e:
+                results.append(("error", str(e)))
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("expr, message", [
+    ("lib.exp(np.ones(2))", "exp(): argument 'input' (position 1) must be Tensor, not numpy.ndarray"),
+    ("lib.exp(np.float32(1))", "exp(): argument 'input' (position 1) must be Tensor, not numpy.float32"),
+    ("lib.exp([1.0])", "exp(): argument 'input' (position 1) must be Tensor, not list"),
+    ("lib.nn.functional.linear(np.ones((2, 3), np.float32), lib.ones(1, 3))",
+     "linear(): argument 'input' (position 1) must be Tensor, not numpy.ndarray"),
+    ("lib.nn.functional.linear(lib.ones(2, 3), np.ones((1, 3)))",
+     "linear(): argument 'weight' (position 2) must be Tensor, not numpy.ndarray"),
+])
+def test_non_tensor_arguments_get_pytorchs_type_error(expr: str, message: str) -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle for this test")
+    for lib in (torch, cr):
+        with pytest.raises(TypeError) as err:
+            eval(expr, {"lib": lib, "np": np})
+        assert str(err.value) == message

@@ -93,3 +93,22 @@ def test_repr_and_printoptions():
         for lib in (cr, torch):
             lib.set_printoptions(profile="default")
     assert repr(cr.tensor([1.23456])) == "tensor([1.2346])"
+
+
+FORMAT_CASES = [
+    ('f"{lib.tensor(1.5)}"', None), ('"{}".format(lib.tensor(3))', None), ('f"{lib.tensor(2.0) * 1:.3f}"', None),
+    ('f"{lib.tensor(1.0, requires_grad=True) * 2}"', None), ('f"{lib.tensor([1., 2.])}"', None),
+    ('f"{lib.tensor(True)}"', None), ('f"{lib.tensor(7):>4}"', None), ('f"{lib.tensor([1., 2.]):.2f}"', TypeError),
+]
+
+
+@pytest.mark.parametrize("expr, error", FORMAT_CASES)
+def test_format_matches_torch(expr: str, error: type | None) -> None:
+    """``f"loss: {loss}"`` prints the number for a 0-d tensor (with or without a spec), as PyTorch."""
+    torch = require_torch()
+    if error is not None:
+        for lib in (torch, cr):
+            with pytest.raises(error, match="unsupported format string passed to Tensor.__format__"):
+                eval(expr, {"lib": lib})
+        return
+    assert eval(expr, {"lib": cr}) == eval(expr, {"lib": torch})

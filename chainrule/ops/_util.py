@@ -13,11 +13,19 @@ from ..autograd.graph import Node, record
 from ..tensor import Tensor, _wrap_dim
 
 __all__ = ["GRAD_ENABLED", "Node", "record", "Tensor", "wrap", "as_tensor_arg", "norm_dims", "wrap_dim",
-           "float_array", "promote_pair", "scalar_array", "np", "as_dtype", "shape_arg"]
+           "arg_type_error", "float_array", "promote_pair", "scalar_array", "np", "as_dtype", "shape_arg"]
 
 wrap = Tensor._wrap
 _ndarray = np.ndarray
 wrap_dim = _wrap_dim
+
+
+def arg_type_error(fn: str, arg: str, position: int, value: Any) -> TypeError:
+    """PyTorch's TypeError for a non-Tensor argument: ``exp(): argument 'input' (position 1) must be
+    Tensor, not numpy.ndarray`` (types outside builtins are named with their module)."""
+    cls = type(value)
+    name = cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__.split('.')[0]}.{cls.__name__}"
+    return TypeError(f"{fn}(): argument '{arg}' (position {position}) must be Tensor, not {name}")
 
 
 def to_array(out: Any) -> np.ndarray:
@@ -59,6 +67,9 @@ def promote_pair(a: Any, b: Any) -> tuple[Tensor, Tensor, np.ndarray, np.ndarray
                 A = A.astype(dt, copy=False)
                 B = B.astype(dt, copy=False)
             return a, b, A, B
+        if isinstance(b, np.ndarray):
+            t, X, A, B = _numpy_operands(a, b)
+            return t, X, A, B
         b = _scalar_operand(b)
         B = np.asarray(b, dtype=_scalar_result(A.dtype, b))
         if B.dtype is not A.dtype:
@@ -66,6 +77,9 @@ def promote_pair(a: Any, b: Any) -> tuple[Tensor, Tensor, np.ndarray, np.ndarray
         return a, wrap(B), A, B
     if isinstance(b, Tensor):
         B = b._data
+        if isinstance(a, np.ndarray):
+            t, X, B, A = _numpy_operands(b, a)
+            return X, t, A, B
         a = _scalar_operand(a)
         A = np.asarray(a, dtype=_scalar_result(B.dtype, a))
         if A.dtype is not B.dtype:
@@ -74,15 +88,24 @@ def promote_pair(a: Any, b: Any) -> tuple[Tensor, Tensor, np.ndarray, np.ndarray
     raise TypeError(f"expected at least one Tensor operand, got {type(a).__name__} and {type(b).__name__}")
 
 
+def _numpy_operands(t: Tensor, x: np.ndarray) -> tuple[Tensor, Tensor, np.ndarray, np.ndarray]:
+    """A Tensor with a NumPy array: PyTorch hands the operation to NumPy (the tensor through
+    ``__array__``) and wraps the result, so NumPy's promotion applies (float32 with int64 gives
+    float64) and a tensor that requires grad is refused. Returns (t, x as a Tensor, t's array, x's)."""
+    if t._rg:
+        raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+    from ..creation import as_tensor
+
+    dt = np.result_type(t._data, x)
+    X = as_tensor(x.astype(dt, copy=False))  # refuses the dtypes a Tensor cannot hold
+    return t, X, t._data.astype(dt, copy=False), X._data
+
+
 def _scalar_operand(x: Any) -> Any:
     if isinstance(x, (bool, int, float)):
         return x
     if isinstance(x, np.generic):
         return x.item()
-    if isinstance(x, np.ndarray):
-        if x.ndim == 0:
-            return x.item()
-        raise TypeError("use chainrule.tensor(array) to combine a NumPy array with a Tensor")
     raise TypeError(f"unsupported operand type: Tensor and {type(x).__name__}")
 
 

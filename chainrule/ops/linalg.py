@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.graph import SAVE_INPUTS
-from ._util import GRAD_ENABLED, Node, Tensor, record, wrap
+from ._util import GRAD_ENABLED, Node, Tensor, arg_type_error, record, wrap
 from .arith import _pair
 
 _ndarray = np.ndarray
@@ -225,8 +225,12 @@ class LinearBackward(Node):
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x Wᵀ + b, the affine map of ``nn.Linear`` (weight shape (out_features, in_features))."""
-    X = input._data
-    W = weight._data
+    try:
+        X = input._data
+        W = weight._data
+    except AttributeError:  # a NumPy array, list or number: PyTorch's TypeError
+        bad, arg, pos = (input, "input", 1) if not isinstance(input, Tensor) else (weight, "weight", 2)
+        raise arg_type_error("linear", arg, pos, bad) from None
     if X.dtype is not W.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_tname(X.dtype)} and {_tname(W.dtype)}")
     if X.shape[-1:] != W.shape[-1:] or W.ndim != 2:

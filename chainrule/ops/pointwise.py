@@ -15,7 +15,7 @@ from .._dtype import _default
 from .._errstate import quiet as _quiet
 from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT
 from . import _special
-from ._util import GRAD_ENABLED, Node, Tensor, record, wrap
+from ._util import GRAD_ENABLED, Node, Tensor, arg_type_error, record, wrap
 
 _ndarray = np.ndarray
 _new = object.__new__
@@ -40,8 +40,7 @@ _q_reciprocal = _quiet(lambda a: 1 / a)
 
 
 def _not_a_tensor(node_cls: type[Node], input: Any) -> TypeError:
-    op = node_cls.name[: -len("Backward0")].lower()
-    return TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    return arg_type_error(node_cls.name[: -len("Backward0")].lower(), "input", 1, input)
 
 
 def _unary(node_cls: type[Node], fn: Any, input: Tensor, keep_int: bool = False) -> Tensor:

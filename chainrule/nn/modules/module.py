@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from ...autograd.grad_mode import GRAD_ENABLED
 from ...ops.cast import type_ as _tensor_type_name
-from ...tensor import Tensor
+from ...tensor import Tensor, check_device
 from ..parameter import Buffer, Parameter
 
 M = TypeVar("M", bound="Module")
@@ -466,7 +466,9 @@ class Module:
             elif a is not None and not isinstance(a, bool):
                 dtype = a
         if dev is not None:
-            Device(dev)  # validates: only the CPU exists
+            Device(dev)  # validates the name
+            if self._has_tensors():  # PyTorch fails only when a tensor would move (AssertionError for CUDA)
+                check_device(dev)
         if dtype is None:
             return self
         dt = _dtype.as_dtype(dtype)
@@ -487,7 +489,13 @@ class Module:
         return self
 
     def cuda(self: M, device: Any = None) -> M:
-        raise RuntimeError("chainrule has no CUDA backend yet: modules live on the CPU (device('cpu'))")
+        """PyTorch's error on a build without CUDA (``AssertionError``) when there is a tensor to move."""
+        if self._has_tensors():
+            check_device("cuda")
+        return self
+
+    def _has_tensors(self) -> bool:
+        return any(True for _ in self.parameters()) or any(True for _ in self.buffers())
 
     def type(self: M, dst_type: Any) -> M:  # noqa: A003
         return self._apply(lambda t: t.type(dst_type))
