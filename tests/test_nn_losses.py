@@ -654,3 +654,33 @@ def test_binary_cross_entropy_range_checks_match_pytorch(reduction: str) -> None
             else:
                 np.testing.assert_allclose(val, tval, rtol=1e-6, atol=0, equal_nan=True, err_msg=f"{pv}, {tv}")
                 np.testing.assert_allclose(grad, tgrad, rtol=1e-6, atol=0, equal_nan=True, err_msg=f"{pv}, {tv}")
+
+
+LOSS_DTYPE_CASES = {
+    "bce f32 input, f64 target": "F.binary_cross_entropy(L.tensor([0.3]), L.tensor([1.], dtype=L.float64))",
+    "bce f64 input, f32 target": "F.binary_cross_entropy(L.tensor([0.3], dtype=L.float64), L.tensor([1.]))",
+    "bce bool target": "F.binary_cross_entropy(L.tensor([0.3]), L.tensor([True]))",
+    "bce f16 input, f32 target": "F.binary_cross_entropy(L.tensor([0.3], dtype=L.float16), L.tensor([1.]))",
+    "bce int input": "F.binary_cross_entropy(L.tensor([0]), L.tensor([1.]))",
+    "ce f64 weight": "F.cross_entropy(L.tensor([[0.2, 0.7]]), L.tensor([1]), weight=L.tensor([1., 2.], dtype=L.float64))",
+    "ce int weight": "F.cross_entropy(L.tensor([[0.2, 0.7]]), L.tensor([1]), weight=L.tensor([1, 2]))",
+    "nll f64 weight": "F.nll_loss(L.tensor([[0.2, 0.7]]), L.tensor([1]), weight=L.tensor([1., 2.], dtype=L.float64))",
+    "ce f64 everything": "F.cross_entropy(L.tensor([[0.2, 0.7]], dtype=L.float64), L.tensor([1]), "
+                         "weight=L.tensor([1., 2.], dtype=L.float64))",
+    "mse promotes": "F.mse_loss(L.tensor([0.3]), L.tensor([1.], dtype=L.float64))",
+}
+
+
+@pytest.mark.parametrize("case", list(LOSS_DTYPE_CASES))
+def test_loss_dtype_mismatches_match_pytorch(case: str) -> None:
+    """BCE takes no promotion and class weights must have the input's dtype: PyTorch's classic
+    "Found dtype Double but expected Float"; the regression losses promote."""
+    torch = require_torch()
+    results = []
+    for L in (torch, cr):
+        try:
+            r = eval(LOSS_DTYPE_CASES[case], {"L": L, "F": L.nn.functional})
+            results.append((str(r.dtype), round(float(r), 5)))
+        except RuntimeError as e:
+            results.append(("RuntimeError", str(e)))
+    assert results[0] == results[1]

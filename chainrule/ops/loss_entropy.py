@@ -79,7 +79,8 @@ def _class_targets(X: np.ndarray, T: np.ndarray, weight: Tensor | None, ignore_i
         if W.shape != (C,):
             raise RuntimeError(f"weight tensor should be defined either for all {C} classes or no classes but got "
                                f"weight tensor of shape: {list(W.shape)}")
-        W = W.astype(X.dtype, copy=False)
+        if W.dtype != X.dtype:  # PyTorch's kernels take the class weights in the input's dtype only
+            raise RuntimeError(f"expected scalar type {type_name(X.dtype)} but found {type_name(W.dtype)}")
     ti = T.astype(np.int64, copy=False)
     ignored = None
     if ti.size:
@@ -362,6 +363,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         raise ValueError(f"Using a target size ({size_str(target._data.shape)}) that is different to the input size "
                          f"({size_str(input._data.shape)}) is deprecated. Please ensure they have the same size.")
     no_grad_allowed(weight, "binary_cross_entropy", "weight")
+    if target._data.dtype != input._data.dtype:  # no promotion in PyTorch's BCE
+        raise RuntimeError(f"Found dtype {type_name(target._data.dtype)} but expected {type_name(input._data.dtype)}")
     x, t = common_float(input, target, "binary_cross_entropy")
     P, T = x._data, t._data
     W = _weight_like(weight, P)
