@@ -662,7 +662,8 @@ LOSS_DTYPE_CASES = {
     "bce bool target": "F.binary_cross_entropy(L.tensor([0.3]), L.tensor([True]))",
     "bce f16 input, f32 target": "F.binary_cross_entropy(L.tensor([0.3], dtype=L.float16), L.tensor([1.]))",
     "bce int input": "F.binary_cross_entropy(L.tensor([0]), L.tensor([1.]))",
-    "ce f64 weight": "F.cross_entropy(L.tensor([[0.2, 0.7]]), L.tensor([1]), weight=L.tensor([1., 2.], dtype=L.float64))",
+    "ce f64 weight": "F.cross_entropy(L.tensor([[0.2, 0.7]]), L.tensor([1]), "
+                     "weight=L.tensor([1., 2.], dtype=L.float64))",
     "ce int weight": "F.cross_entropy(L.tensor([[0.2, 0.7]]), L.tensor([1]), weight=L.tensor([1, 2]))",
     "nll f64 weight": "F.nll_loss(L.tensor([[0.2, 0.7]]), L.tensor([1]), weight=L.tensor([1., 2.], dtype=L.float64))",
     "ce f64 everything": "F.cross_entropy(L.tensor([[0.2, 0.7]], dtype=L.float64), L.tensor([1]), "
