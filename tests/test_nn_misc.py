@@ -120,3 +120,40 @@ def test_linear_is_the_fused_op() -> None:
     np.testing.assert_allclose(y.detach().numpy(), x.numpy() @ w.detach().numpy().T + b.numpy(), rtol=1e-5)
     with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(3x4 and 3x5\)"):
         CF.linear(x, cr.randn(5, 3))
+
+
+SPATIAL_CASES = {
+    "conv2d stride 2 pad 1": "F.conv2d(X, W, B, stride=2, padding=1)",
+    "conv2d same": "F.conv2d(X, W[..., :1], padding='same')",
+    "conv2d dilation, no bias": "F.conv2d(X, W, dilation=(2, 1))",
+    "max_pool2d (2, 2)": "F.max_pool2d(X, (2, 2))",
+    "max_pool2d 3/2/1": "F.max_pool2d(X, 3, stride=2, padding=1)",
+    "max_pool2d of relu (the blitz)": "F.max_pool2d(F.relu(X), 2)",
+    "avg_pool2d": "F.avg_pool2d(X, 2)",
+    "avg_pool2d pad, exclude pad": "F.avg_pool2d(X, 3, 2, 1, count_include_pad=False)",
+    "adaptive_avg_pool2d (3, 4)": "F.adaptive_avg_pool2d(X, (3, 4))",
+    "adaptive_avg_pool2d 1": "F.adaptive_avg_pool2d(X, 1)",
+    "AdaptiveAvgPool2d (None, 2)": "L.nn.AdaptiveAvgPool2d((None, 2))(X)",
+    "adaptive unbatched": "F.adaptive_avg_pool2d(X[0], (2, 5))",
+}
+
+
+@pytest.mark.parametrize("case", list(SPATIAL_CASES))
+def test_functional_conv_and_pooling_match_pytorch(case: str) -> None:
+    """F.conv2d / max_pool2d / avg_pool2d / adaptive_avg_pool2d: values and input/weight gradients."""
+    import warnings
+
+    torch = require_torch()
+    g = np.random.default_rng(0)
+    x, w, b = (g.standard_normal(s).astype(np.float32) for s in ((2, 3, 7, 9), (4, 3, 3, 2), (4,)))
+    results = []
+    for L in (torch, cr):
+        X, W, B = (L.tensor(a, requires_grad=True) for a in (x, w, b))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # PyTorch's note on 'same' with an even kernel
+            y = eval(SPATIAL_CASES[case], {"L": L, "F": L.nn.functional, "X": X, "W": W, "B": B})
+        (y * y).sum().backward()
+        results.append([y.detach().numpy(), X.grad.numpy()] + ([W.grad.numpy()] if W.grad is not None else []))
+    assert len(results[0]) == len(results[1])
+    for a, c in zip(*results):
+        np.testing.assert_allclose(c, a, rtol=1e-4, atol=1e-4)

@@ -58,8 +58,8 @@ def windows(x: Tensor, k: tuple[int, int], s: tuple[int, int], pads: tuple[int, 
     return x[index]
 
 
-def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: tuple[int, int],
-           pads: tuple[int, int, int, int], dilation: tuple[int, int], groups: int) -> Tensor:
+def conv2d_padded(x: Tensor, weight: Tensor, bias: Tensor | None, stride: tuple[int, int],
+                  pads: tuple[int, int, int, int], dilation: tuple[int, int], groups: int) -> Tensor:
     """(N, C, H, W) ⋆ (O, C/groups, kh, kw) → (N, O, H_out, W_out); ``pads`` = (top, bottom, left, right)."""
     n, c, h, w = x.shape
     out_channels, c_per_group, kh, kw = weight.shape
@@ -81,6 +81,42 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, stride: tuple[int, in
     if bias is not None:
         out = out + reshape(bias, (out_channels, 1, 1))
     return out
+
+
+def _pads(padding: Any, kernel: tuple[int, int], dilation: tuple[int, int]) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) for ``padding`` = int, pair, 'valid' or 'same'."""
+    if padding == "valid":
+        return (0, 0, 0, 0)
+    if padding == "same":  # total d(k-1), the extra one on the bottom/right, as PyTorch
+        th, tw = (dilation[i] * (kernel[i] - 1) for i in range(2))
+        return (th // 2, th - th // 2, tw // 2, tw - tw // 2)
+    ph, pw = _pair(padding)
+    return (ph, ph, pw, pw)
+
+
+def _conv2d_any(input: Tensor, weight: Tensor, bias: Tensor | None, stride: tuple[int, int],
+                pads: tuple[int, int, int, int], dilation: tuple[int, int], groups: int) -> Tensor:
+    """``conv2d_padded`` for batched (N, C, H, W) or unbatched (C, H, W) input."""
+    if input.dim() not in (3, 4):
+        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
+                           f"{list(input.shape)}")
+    unbatched = input.dim() == 3
+    x = reshape(input, (1, *input.shape)) if unbatched else input
+    out = conv2d_padded(x, weight, bias, stride, pads, dilation, groups)
+    return reshape(out, out.shape[1:]) if unbatched else out
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """``F.conv2d``: y[n, o] = b[o] + Σ_c Σ_(i,j) w[o, c, i, j] · x[n, c, s·h + d·i, s·w + d·j] (cross-correlation,
+    zero padding); the gradient flows through the window gather and the matrix product."""
+    if isinstance(padding, str) and padding not in ("same", "valid"):
+        raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
+    if padding == "same" and _pair(stride) != (1, 1):
+        raise ValueError("padding='same' is not supported for strided convolutions")
+    k = (weight.shape[-2], weight.shape[-1])
+    return _conv2d_any(input, weight, bias, _pair(stride), _pads(padding, k, _pair(dilation)), _pair(dilation),
+                       groups)
 
 
 class Conv2d(Module):
@@ -131,22 +167,10 @@ class Conv2d(Module):
                 init.uniform_(self.bias, -bound, bound)
 
     def _pads(self) -> tuple[int, int, int, int]:
-        if self.padding == "valid":
-            return (0, 0, 0, 0)
-        if self.padding == "same":  # total d(k-1), the extra one on the bottom/right, as PyTorch
-            th, tw = (self.dilation[i] * (self.kernel_size[i] - 1) for i in range(2))
-            return (th // 2, th - th // 2, tw // 2, tw - tw // 2)
-        ph, pw = self.padding
-        return (ph, ph, pw, pw)
+        return _pads(self.padding, self.kernel_size, self.dilation)
 
     def forward(self, input: Tensor) -> Tensor:
-        if input.dim() not in (3, 4):
-            raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
-                               f"{list(input.shape)}")
-        unbatched = input.dim() == 3
-        x = reshape(input, (1, *input.shape)) if unbatched else input
-        out = conv2d(x, self.weight, self.bias, self.stride, self._pads(), self.dilation, self.groups)
-        return reshape(out, out.shape[1:]) if unbatched else out
+        return _conv2d_any(input, self.weight, self.bias, self.stride, self._pads(), self.dilation, self.groups)
 
     def extra_repr(self) -> str:
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
@@ -204,7 +228,7 @@ class Conv1d(Conv2d):
         unbatched = input.dim() == 2
         x = reshape(input, (1 if unbatched else input.shape[0], input.shape[-2], 1, input.shape[-1]))
         w = self.weight
-        out = conv2d(x, reshape(w, (*w.shape[:2], 1, w.shape[2])), self.bias, (1, self.stride[0]), self._pads(),
+        out = conv2d_padded(x, reshape(w, (*w.shape[:2], 1, w.shape[2])), self.bias, (1, self.stride[0]), self._pads(),
                      (1, self.dilation[0]), self.groups)
         return reshape(out, out.shape[1:2] + out.shape[3:]) if unbatched else reshape(out, (*out.shape[:2], -1))
 

@@ -1,4 +1,5 @@
-"""``MaxPool2d`` and ``AvgPool2d``: reductions over the windows that ``conv.windows`` gathers.
+"""``MaxPool2d``, ``AvgPool2d``, ``AdaptiveAvgPool2d`` and their functional forms: reductions over the
+windows that ``conv.windows`` gathers.
 
     max:  y[n, c, i, j] = max over the window (gradient to the first maximum, as PyTorch's index)
     avg:  y[n, c, i, j] = Σ window / (kh·kw)  (or / the number of non-padding cells,
@@ -11,8 +12,9 @@ from typing import Any
 
 from ...creation import ones
 from ...ops.reduction import max as reduce_max
+from ...ops.reduction import mean
 from ...ops.reduction import sum as reduce_sum
-from ...ops.shape import reshape
+from ...ops.shape import cat, reshape
 from ...tensor import Tensor
 from .conv import _pair, out_size, windows
 from .module import Module
@@ -39,6 +41,66 @@ def _as_batched(input: Tensor, name: str) -> tuple[Tensor, bool]:
     return (reshape(input, (1, *input.shape)), True) if input.dim() == 3 else (input, False)
 
 
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
+    """``F.max_pool2d``: the maximum of each window (stride defaults to the kernel size); the gradient
+    goes to the window's first maximum."""
+    if return_indices:
+        raise NotImplementedError("max_pool2d(return_indices=True) is not supported by chainrule yet")
+    x, unbatched = _as_batched(input, "max_pool2d")
+    k = _pair(kernel_size)
+    s = k if stride is None or stride == [] else _pair(stride)
+    p, d = _pair(padding), _pair(dilation)
+    out_hw, pads = _geometry(x, k, s, p, d, ceil_mode)
+    cols = windows(x, k, s, pads, d, out_hw, value=float("-inf"))  # (N, C, kh, kw, Ho, Wo)
+    n, c = x.shape[:2]
+    out = reduce_max(reshape(cols, (n, c, k[0] * k[1], *out_hw)), 2).values
+    return reshape(out, out.shape[1:]) if unbatched else out
+
+
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """``F.avg_pool2d``: the mean of each window (zero padding counted unless ``count_include_pad=False``)."""
+    if ceil_mode:
+        raise NotImplementedError("avg_pool2d(ceil_mode=True) is not supported by chainrule yet")
+    x, unbatched = _as_batched(input, "avg_pool2d")
+    k = _pair(kernel_size)
+    s = k if stride is None or stride == [] else _pair(stride)
+    p = _pair(padding)
+    out_hw, pads = _geometry(x, k, s, p, (1, 1), False)
+    n, c = x.shape[:2]
+    total = reduce_sum(reshape(windows(x, k, s, pads, (1, 1), out_hw), (n, c, -1, *out_hw)), 2)
+    if divisor_override:
+        out = total / divisor_override
+    elif count_include_pad or not any(p):
+        out = total / (k[0] * k[1])
+    else:  # count only the real cells of each window
+        mask = ones(1, 1, *x.shape[2:], dtype=x.dtype)
+        count = reduce_sum(reshape(windows(mask, k, s, pads, (1, 1), out_hw), (1, 1, -1, *out_hw)), 2)
+        out = total / count
+    return reshape(out, out.shape[1:]) if unbatched else out
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """``F.adaptive_avg_pool2d``: output cell (i, j) is the mean of rows ⌊i·H/Ho⌋ … ⌈(i+1)·H/Ho⌉ − 1 and the
+    same for columns (PyTorch's windows); ``None`` in ``output_size`` keeps that dimension."""
+    x, unbatched = _as_batched(input, "adaptive_avg_pool2d")
+    h, w = x.shape[-2:]
+    size = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
+    ho, wo = (h if size[0] is None else size[0]), (w if size[1] is None else size[1])
+    if (ho, wo) == (1, 1):  # global average pooling, the common case: one reduction
+        out = mean(x, (-2, -1), keepdim=True)
+    else:
+        rows = []
+        for i in range(ho):
+            r0, r1 = (i * h) // ho, -((-(i + 1) * h) // ho)
+            cells = [mean(x[:, :, r0:r1, (j * w) // wo:-((-(j + 1) * w) // wo)], (-2, -1), keepdim=True)
+                     for j in range(wo)]
+            rows.append(cat(cells, -1))
+        out = cat(rows, -2)
+    return reshape(out, out.shape[1:]) if unbatched else out
+
+
 class MaxPool2d(Module):
     """Maximum over each kh×kw window (stride defaults to the kernel size)."""
 
@@ -55,13 +117,7 @@ class MaxPool2d(Module):
         self.ceil_mode = ceil_mode
 
     def forward(self, input: Tensor) -> Tensor:
-        x, unbatched = _as_batched(input, "max_pool2d")
-        k, s, p, d = _pair(self.kernel_size), _pair(self.stride), _pair(self.padding), _pair(self.dilation)
-        out_hw, pads = _geometry(x, k, s, p, d, self.ceil_mode)
-        cols = windows(x, k, s, pads, d, out_hw, value=float("-inf"))  # (N, C, kh, kw, Ho, Wo)
-        n, c = x.shape[:2]
-        out = reduce_max(reshape(cols, (n, c, k[0] * k[1], *out_hw)), 2).values
-        return reshape(out, out.shape[1:]) if unbatched else out
+        return max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
@@ -84,20 +140,22 @@ class AvgPool2d(Module):
         self.divisor_override = divisor_override
 
     def forward(self, input: Tensor) -> Tensor:
-        x, unbatched = _as_batched(input, "avg_pool2d")
-        k, s, p = _pair(self.kernel_size), _pair(self.stride), _pair(self.padding)
-        out_hw, pads = _geometry(x, k, s, p, (1, 1), False)
-        n, c = x.shape[:2]
-        total = reduce_sum(reshape(windows(x, k, s, pads, (1, 1), out_hw), (n, c, -1, *out_hw)), 2)
-        if self.divisor_override:
-            out = total / self.divisor_override
-        elif self.count_include_pad or not any(p):
-            out = total / (k[0] * k[1])
-        else:  # count only the real cells of each window
-            mask = ones(1, 1, *x.shape[2:], dtype=x.dtype)
-            count = reduce_sum(reshape(windows(mask, k, s, pads, (1, 1), out_hw), (1, 1, -1, *out_hw)), 2)
-            out = total / count
-        return reshape(out, out.shape[1:]) if unbatched else out
+        return avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad, self.divisor_override)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average pooling to a fixed output size (``(1, 1)``: global average pooling)."""
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
