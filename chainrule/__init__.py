@@ -7,6 +7,7 @@ documented in ``docs/api.md``.
 from __future__ import annotations
 
 import builtins as _builtins
+import math as _math
 
 import numpy as np
 
@@ -15,7 +16,8 @@ from ._dtype import (bool_ as bool, dtype, double, float16, float32, float64, ge
                      int8, int16, int32, int64, long, set_default_dtype, short, uint8)
 from ._dtype import float32 as float, int32 as int  # noqa: A004  (PyTorch's aliases)
 from .autograd import grad_mode as _grad_mode
-from .autograd.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.grad_mode import (enable_grad, inference_mode, is_anomaly_enabled, is_grad_enabled, no_grad,
+                                 set_grad_enabled)
 from .creation import (arange, as_tensor, asarray, bernoulli, empty, empty_like, eye, from_numpy, full, full_like,
                        linspace, logspace, multinomial, normal, ones, ones_like, rand, rand_like, randint,
                        randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like)
@@ -29,8 +31,14 @@ from . import autograd  # noqa: E402
 from . import optim  # noqa: E402
 from . import nn  # noqa: E402
 from .compiled_step import CompiledStep, compile_step  # noqa: E402
+from ._typeinfo import finfo, iinfo  # noqa: E402
 
 __version__ = "0.1.0"
+
+# PyTorch's memory formats, as names (chainrule's tensors are NumPy arrays: C order or strided views)
+contiguous_format, preserve_format = "contiguous_format", "preserve_format"
+# PyTorch's math constants
+pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
 
 FloatTensor = DoubleTensor = LongTensor = None  # set below
 

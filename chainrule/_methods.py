@@ -36,8 +36,11 @@ def _bind() -> None:
     T.__neg__ = arith.neg
     T.__pos__ = lambda self: self
     T.__abs__ = pointwise.abs
-    T.__eq__ = arith.eq
-    T.__ne__ = arith.ne
+    # ``t == None`` / ``t == [1, 2]`` are False in PyTorch (Python's fallback), not an error
+    T.__eq__ = lambda self, other: NotImplemented if other is None or type(other) in _NO_COMPARE else arith.eq(
+        self, other)
+    T.__ne__ = lambda self, other: NotImplemented if other is None or type(other) in _NO_COMPARE else arith.ne(
+        self, other)
     T.__lt__ = arith.lt
     T.__le__ = arith.le
     T.__gt__ = arith.gt
@@ -54,6 +57,13 @@ def _bind() -> None:
     T.__isub__ = inplace.sub_
     T.__imul__ = inplace.mul_
     T.__itruediv__ = inplace.div_
+    # the rest of Python's augmented assignments write in place too (without them ``a **= 2`` rebinds ``a``)
+    T.__ipow__ = inplace.pow_
+    T.__ifloordiv__ = lambda self, other: inplace.apply_inplace(self, arith.floor_divide, other)
+    T.__imod__ = lambda self, other: inplace.apply_inplace(self, arith.remainder, other)
+    T.__iand__ = lambda self, other: inplace.apply_inplace(self, arith.bitwise_and, other)
+    T.__ior__ = lambda self, other: inplace.apply_inplace(self, arith.bitwise_or, other)
+    T.__ixor__ = lambda self, other: inplace.apply_inplace(self, arith.bitwise_xor, other)
     T.__hash__ = object.__hash__  # __eq__ is elementwise; hashing stays by identity
 
     for name in ("add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge",
@@ -82,8 +92,10 @@ def _bind() -> None:
     for name in ("where", "clamp", "clip", "clamp_min", "clamp_max", "masked_fill"):
         setattr(T, name, getattr(selection, name))
     T.where = lambda self, condition, other: selection.where(condition, self, other)
-    T.softmax = lambda self, dim, dtype=None: softmax.softmax(self, dim, dtype=dtype)
-    T.log_softmax = lambda self, dim, dtype=None: softmax.log_softmax(self, dim, dtype=dtype)
+    T.softmax = lambda self, dim=None, dtype=None, axis=None: softmax.softmax(self, dim if axis is None else axis,
+                                                                              dtype=dtype)
+    T.log_softmax = lambda self, dim=None, dtype=None, axis=None: softmax.log_softmax(
+        self, dim if axis is None else axis, dtype=dtype)
     T.to = cast.to
     T.clone = cast.clone
     T.type_as = cast.type_as
@@ -111,6 +123,9 @@ def _bind() -> None:
     T.diagonal = sorting.diagonal_
     T.T = property(lambda self: shape.permute(self, tuple(reversed(range(self._data.ndim)))))
     T.mT = property(lambda self: shape.transpose(self, -2, -1))
+
+
+_NO_COMPARE = (list, tuple, str, dict, set)
 
 
 def _adopt(self: Tensor, other: Tensor) -> Tensor:

@@ -159,20 +159,30 @@ def _size(size: Sequence[Any]) -> tuple[int, ...]:
     return sh
 
 
+def _size_of(shape: tuple[Any, ...], size: Any) -> tuple[int, ...]:
+    """The shape from ``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))`` (PyTorch accepts all three)."""
+    if size is not None:
+        if shape:
+            raise TypeError("received both a positional size and size=")
+        return _size((size,))
+    return _size(shape)
+
+
 def _float_dtype(dtype: Any) -> np.dtype:
     return _dtype._default[0].np if dtype is None else as_dtype(dtype).np
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, out: Any = None) -> Tensor:
-    return _finish(np.zeros(_size(size), dtype=_float_dtype(dtype)), requires_grad, device)
+def zeros(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+          out: Any = None) -> Tensor:
+    return _finish(np.zeros(_size_of(shape, size), dtype=_float_dtype(dtype)), requires_grad, device)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.ones(_size(size), dtype=_float_dtype(dtype)), requires_grad, device)
+def ones(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.ones(_size_of(shape, size), dtype=_float_dtype(dtype)), requires_grad, device)
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.zeros(_size(size), dtype=_float_dtype(dtype)), requires_grad, device)
+def empty(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.zeros(_size_of(shape, size), dtype=_float_dtype(dtype)), requires_grad, device)
 
 
 def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any = None,
@@ -208,10 +218,12 @@ def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any 
     return _finish(np.full(input._data.shape, fill_value, dtype=_like_dtype(input, dtype)), requires_grad, device)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
+def arange(start: Any = None, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
     """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 unless any argument is a float."""
-    if end is None:
+    if start is None:  # arange(end=3)
+        start = 0
+    elif end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     start, end, step = vals
@@ -268,25 +280,29 @@ def _uniform(gen: np.random.Generator, shape: tuple[int, ...], npd: np.dtype) ->
     return np.minimum(out, np.nextafter(npd.type(1), npd.type(0)), out=out)
 
 
-def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
+def rand(*shape: Any, size: Any = None, generator: Generator | None = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Uniform samples on [0, 1)."""
     npd = _random_float_dtype(_float_dtype(dtype), "check_uniform_bounds")
-    return _finish(_uniform(rng(generator), _size(size), npd), requires_grad, device)
+    return _finish(_uniform(rng(generator), _size_of(shape, size), npd), requires_grad, device)
 
 
-def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
+def randn(*shape: Any, size: Any = None, generator: Generator | None = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     """Standard normal samples."""
     npd = _random_float_dtype(_float_dtype(dtype), "normal_kernel_cpu")
-    return _finish(rng(generator).standard_normal(_size(size)).astype(npd), requires_grad, device)
+    return _finish(rng(generator).standard_normal(_size_of(shape, size)).astype(npd), requires_grad, device)
 
 
-def randint(low: int, high: Any = None, size: Any = None, *, generator: Generator | None = None, dtype: Any = None,
-            device: Any = None, requires_grad: bool = False) -> Tensor:
-    """Integers uniform on [low, high); ``randint(high, size)`` starts at 0."""
-    if size is None:
+def randint(low: Any = None, high: Any = None, size: Any = None, *, generator: Generator | None = None,
+            dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Integers uniform on [low, high); ``randint(high, size)`` and ``randint(high=..., size=...)`` start at 0."""
+    if size is None:  # randint(high, size)
         low, high, size = 0, low, high
+    elif high is None:  # randint(high, size=...)
+        low, high = 0, low
+    if low is None:  # randint(high=..., size=...)
+        low = 0
     if high is None:
         raise TypeError("randint() missing required argument 'size'")
     npd = np.dtype(np.int64) if dtype is None else as_dtype(dtype).np

@@ -416,11 +416,24 @@ class Tensor:
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f"
 
+    def get_device(self) -> int:
+        """-1: the CPU (PyTorch's answer for a CPU tensor)."""
+        return -1
+
+    @property
+    def is_cpu(self) -> bool:
+        return True
+
     def is_contiguous(self) -> bool:
         return bool(self._data.flags.c_contiguous)
 
-    def contiguous(self) -> Tensor:
-        return self
+    def contiguous(self, memory_format: Any = None) -> Tensor:
+        """Itself when already C-contiguous, else a contiguous copy (recorded, like PyTorch's clone)."""
+        if self._data.flags.c_contiguous:
+            return self
+        from .ops.cast import clone
+
+        return clone(self, memory_format="contiguous_format")
 
     def __len__(self) -> int:
         if self._data.ndim == 0:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from .._errstate import silent
-from .grad_mode import GRAD_ENABLED
+from .grad_mode import ANOMALY, GRAD_ENABLED
 from .graph import EDIT_EPOCH, FREED_MSG, Node, check_versions
 from .namespace import ARRAY, TENSOR, sum_to
 
@@ -182,7 +182,7 @@ def run_backward(
         # PyTorch's backward formulas give inf/nan silently (log'(0) = g/0, sqrt'(0), 0·inf ...): one cheap
         # errstate for the whole pass instead of one per formula
         with silent():
-            if create_graph or captures or needed is not None:
+            if create_graph or captures or needed is not None or ANOMALY[0]:
                 _general_pass(order, grads, leaf_grads, captures, needed, leaf_ids, retain_graph, create_graph)
             else:
                 _array_pass(order, grads, leaf_grads, retain_graph)
@@ -228,7 +228,7 @@ def backward_scalar(out: Any, retain_graph: bool) -> None:
     general set-up (seeds, captures, wanted inputs), which is a tenth of a tiny network's backward."""
     fn = out.grad_fn
     A = out._data
-    if fn is None or A.size != 1 or fn.n_outputs != 1:  # leaves, non-scalars and errors: the general path
+    if fn is None or A.size != 1 or fn.n_outputs != 1 or ANOMALY[0]:  # leaves, non-scalars, errors, anomaly mode
         run_backward((out,), None, None, retain_graph, False, accumulate=True)
         return
     grads = {fn: np.array(1, dtype=A.dtype) if A.ndim == 0 else np.ones(A.shape, dtype=A.dtype)}  # (a fresh seed)
@@ -357,6 +357,8 @@ def _general_pass(order: list[Node], grads: dict[Node, Any], leaf_grads: dict[in
                 if saves & 2:
                     y = node.out
         in_grads = node.backward(F, g, x, y)
+        if ANOMALY[0]:
+            _check_nan(node, in_grads)
         for t, fn, gi in zip(node.inputs, node.edges, in_grads):
             if gi is None or fn is None:
                 continue
@@ -378,6 +380,16 @@ def _general_pass(order: list[Node], grads: dict[Node, Any], leaf_grads: dict[in
         if not retain_graph and saves:
             node.freed = True
             node.out = None
+
+
+def _check_nan(node: Node, in_grads: Any) -> None:
+    """Anomaly mode: PyTorch's error at the first formula that produced NaN."""
+    for k, gi in enumerate(in_grads):
+        if gi is None:
+            continue
+        arr = gi._data if hasattr(gi, "_data") else np.asarray(gi)
+        if arr.dtype.kind in "fc" and np.isnan(arr).any():
+            raise RuntimeError(f"Function '{node.name}' returned nan values in its {k}th output.")
 
 
 def _fit(gi: Any, t: Any, F: Any) -> Any:

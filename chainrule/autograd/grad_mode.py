@@ -8,6 +8,7 @@ Like PyTorch's, the context managers also work as decorators.
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -40,13 +41,22 @@ class _GradModeContext:
         return wrapper  # type: ignore[return-value]
 
 
-class no_grad(_GradModeContext):
+class _BareDecorator(_GradModeContext):
+    """Also usable as a bare decorator, ``@no_grad`` without parentheses, as in PyTorch 2."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and not kwargs and callable(args[0]) and not isinstance(args[0], bool):
+            return cls()(args[0])
+        return super().__new__(cls)
+
+
+class no_grad(_BareDecorator):
     """Context manager / decorator that turns recording off: results have ``requires_grad=False``."""
 
     _mode = False
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(_BareDecorator):
     """Context manager / decorator that turns recording back on inside ``no_grad``."""
 
     _mode = True
@@ -81,5 +91,53 @@ class set_grad_enabled(_GradModeContext):
 class inference_mode(no_grad):
     """Alias of ``no_grad`` (chainrule has no separate inference tensors)."""
 
-    def __init__(self, mode: bool = True) -> None:
+    def __init__(self, mode: Any = True) -> None:
         self._mode = not mode
+
+
+# -- anomaly detection ------------------------------------------------------------------------------
+ANOMALY = [False]  # read by the engine: when on, every backward formula's output is checked for NaN
+
+
+def is_anomaly_enabled() -> bool:
+    return ANOMALY[0]
+
+
+class set_detect_anomaly:
+    """``set_detect_anomaly(mode)``: turns anomaly detection on or off now, and restores it on exit when
+    used with ``with``. While it is on, the backward pass raises ``RuntimeError: Function
+    'XBackward0' returned nan values in its 0th output.`` at the first NaN a formula produces."""
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        self._prev = ANOMALY[0]
+        ANOMALY[0] = bool(mode) and bool(check_nan)
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc: object) -> None:
+        ANOMALY[0] = self._prev
+
+
+class detect_anomaly:
+    """Context manager / decorator: anomaly detection on inside (see ``set_detect_anomaly``)."""
+
+    def __init__(self, check_nan: bool = True) -> None:
+        self._check_nan = check_nan
+        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime and should only be "
+                      "enabled for debugging.", UserWarning, stacklevel=2)
+
+    def __enter__(self) -> None:
+        self._prev = ANOMALY[0]
+        ANOMALY[0] = self._check_nan
+
+    def __exit__(self, *exc: object) -> None:
+        ANOMALY[0] = self._prev
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]

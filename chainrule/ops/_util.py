@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,11 +14,28 @@ from ..autograd.graph import Node, record
 from ..tensor import Tensor, _wrap_dim
 
 __all__ = ["GRAD_ENABLED", "Node", "record", "Tensor", "wrap", "as_tensor_arg", "norm_dims", "wrap_dim",
-           "arg_type_error", "float_array", "promote_pair", "scalar_array", "np", "as_dtype", "shape_arg"]
+           "arg_type_error", "numpy_names", "float_array", "promote_pair", "scalar_array", "np", "as_dtype",
+           "shape_arg"]
 
 wrap = Tensor._wrap
 _ndarray = np.ndarray
 wrap_dim = _wrap_dim
+
+
+def numpy_names(fn: Any) -> Any:
+    """Also accept NumPy's ``axis=`` / ``keepdims=`` for ``dim=`` / ``keepdim=``, as PyTorch's argument
+    parser does (``A.sum(axis=0, keepdims=True)`` is all over d2l.ai)."""
+
+    @functools.wraps(fn)
+    def accepting(*args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            if "axis" in kwargs:
+                kwargs["dim"] = kwargs.pop("axis")
+            if "keepdims" in kwargs:
+                kwargs["keepdim"] = kwargs.pop("keepdims")
+        return fn(*args, **kwargs)
+
+    return accepting
 
 
 def arg_type_error(fn: str, arg: str, position: int, value: Any) -> TypeError:

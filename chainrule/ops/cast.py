@@ -46,8 +46,9 @@ def cast(input: Tensor, dtype: Any, copy: bool = False) -> Tensor:
 
 
 def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
-    """A copy that stays in the graph."""
-    t = wrap(np.array(input._data, copy=True))
+    """A copy that stays in the graph; it keeps the input's layout (PyTorch's ``preserve_format``) unless
+    ``memory_format=chainrule.contiguous_format``."""
+    t = wrap(np.array(input._data, copy=True, order="C" if memory_format == "contiguous_format" else "K"))
     if GRAD_ENABLED[0] and input._rg:
         record(CloneBackward0.__new__(CloneBackward0), t, (input,))
     return t

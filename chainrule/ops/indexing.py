@@ -91,6 +91,9 @@ def _index_error(A: np.ndarray, idx: Any, err: Exception) -> IndexError:
         if i is not None and i is not Ellipsis:
             dim += 1
     if "too many indices" in msg:
+        if A.ndim == 0:  # old ``loss[0]`` code: PyTorch's pointer to .item()
+            return IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+                              "in C++ to convert a 0-dim tensor to a number")
         return IndexError(f"too many indices for tensor of dimension {A.ndim}")
     # NumPy's "for axis 0" in an integer-array index: PyTorch says "for dimension 0"
     return IndexError(msg.replace(" for axis ", " for dimension "))

@@ -19,7 +19,7 @@ from .._errstate import QUIET_STATE as _QS
 from .._errstate import quiet, silent
 from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT
 from ..autograd.namespace import ARRAY
-from ._util import GRAD_ENABLED, Node, Tensor, norm_dims, record, to_array, wrap, wrap_dim
+from ._util import GRAD_ENABLED, Node, Tensor, norm_dims, numpy_names, record, to_array, wrap, wrap_dim
 
 _ndarray = np.ndarray
 _add_reduce = np.add.reduce
@@ -84,8 +84,14 @@ class SumBackward1(Node):
         return (_expand_back(F, g, self.shape, self.dims, self.keepdim),)
 
 
-def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A001
-    """Σ over ``dim`` (all by default); integer and bool tensors sum to int64."""
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,  # noqa: A001
+        keepdims: Any = None) -> Tensor:
+    """Σ over ``dim`` (all by default); integer and bool tensors sum to int64. (``axis``/``keepdims``: NumPy's
+    names, accepted as PyTorch does; spelled out rather than wrapped, this op is hot.)"""
+    if axis is not None:
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     A = input._data
     if dtype is not None:
         A = A.astype(as_dtype(dtype).np)
@@ -140,8 +146,13 @@ def _count(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> int:
     return n
 
 
-def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-    """Arithmetic mean over ``dim``; an empty reduction gives NaN, as in PyTorch."""
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
+         keepdims: Any = None) -> Tensor:
+    """Arithmetic mean over ``dim``; an empty reduction gives NaN, as in PyTorch (``axis``/``keepdims`` as in sum)."""
+    if axis is not None:
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     A = input._data
     if dtype is not None:
         A = A.astype(as_dtype(dtype).np)
@@ -231,6 +242,7 @@ def _var_args(dim: Any, unbiased: Any, keepdim: Any) -> tuple[Any, Any, bool]:
     return dim, unbiased, bool(keepdim)
 
 
+@numpy_names
 def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     """Variance with Bessel's correction by default (``correction=1``), as PyTorch."""
@@ -248,6 +260,7 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     return _reduce_node(VarBackward0, out, input, dims, keepdim, denom=builtins.max(n - c, 0))
 
 
+@numpy_names
 def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     """Standard deviation, √var (Bessel-corrected by default)."""
@@ -268,11 +281,13 @@ def _float_input(input: Tensor, op: str) -> np.ndarray:
     return A
 
 
+@numpy_names
 def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
              correction: Any = None) -> tuple[Tensor, Tensor]:
     return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
+@numpy_names
 def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
              correction: Any = None) -> tuple[Tensor, Tensor]:
     return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
@@ -340,6 +355,7 @@ def _prod_others(a: np.ndarray, dims: tuple[int, ...] | None) -> np.ndarray:
     return np.transpose(others, np.argsort(keep + list(dims)))
 
 
+@numpy_names
 def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Π over ``dim`` (one int, or all); integers give int64."""
     A = input._data
@@ -464,6 +480,7 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool, other: Any) 
     return (return_type_max if largest else return_type_min)(values, wrap(np.asarray(idx, dtype=np.int64)))
 
 
+@numpy_names
 def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:  # noqa: A001
     """Largest element; with ``dim``, the named tuple ``(values, indices)``; with a Tensor, ``maximum``."""
     if isinstance(dim, Tensor):
@@ -471,6 +488,7 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = N
     return _extreme(input, dim, keepdim, True, other)
 
 
+@numpy_names
 def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:  # noqa: A001
     """Smallest element; with ``dim``, the named tuple ``(values, indices)``; with a Tensor, ``minimum``."""
     if isinstance(dim, Tensor):
@@ -478,6 +496,7 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = N
     return _extreme(input, dim, keepdim, False, other)
 
 
+@numpy_names
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """Largest value over ``dim`` (all by default); ties share the gradient evenly."""
     A = input._data
@@ -486,6 +505,7 @@ def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return _reduce_node(AmaxBackward0, out, input, dims, keepdim)
 
 
+@numpy_names
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """Smallest value over ``dim`` (all by default); ties share the gradient evenly."""
     A = input._data
@@ -494,6 +514,7 @@ def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return _reduce_node(AminBackward0, out, input, dims, keepdim)
 
 
+@numpy_names
 def argmax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Index of the largest element (of the flattened tensor when ``dim`` is None)."""
     A = input._data
@@ -503,6 +524,7 @@ def argmax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return wrap(np.asarray(np.argmax(A, axis=wrap_dim(dim, A.ndim), keepdims=keepdim), dtype=np.int64))
 
 
+@numpy_names
 def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest element (of the flattened tensor when ``dim`` is None)."""
     A = input._data
@@ -537,6 +559,7 @@ def logsumexp_array(A: np.ndarray, dims: Any, keepdim: bool) -> np.ndarray:
     return out if keepdim else (out.reshape(_out_shape(A.shape, dims, False)))
 
 
+@numpy_names
 def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """log Σ exp(x) over ``dim``, computed stably (no overflow at 1000)."""
     A = input._data
@@ -574,6 +597,7 @@ class NormBackward1(Node):
         return (F.where(yb == 0, 0.0, gb * F.sign(a) * F.abs(a) ** (p - 1) / safe ** (p - 1)),)
 
 
+@numpy_names
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
     """Vector p-norm over ``dim`` (all elements by default); ``'fro'`` is the 2-norm."""
     A = _float_input(input, "linalg.vector_norm") if dtype is None else input._data.astype(as_dtype(dtype).np)
@@ -599,18 +623,21 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
     return _reduce_node(NormBackward1, np.asarray(out, dtype=A.dtype), input, dims, keepdim, p=p)
 
 
+@numpy_names
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
     A = input._data
     axis = None if dim is None else wrap_dim(dim, A.ndim)
     return wrap(np.asarray(np.any(A, axis=axis, keepdims=keepdim)))
 
 
+@numpy_names
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
     A = input._data
     axis = None if dim is None else wrap_dim(dim, A.ndim)
     return wrap(np.asarray(np.all(A, axis=axis, keepdims=keepdim)))
 
 
+@numpy_names
 def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     A = input._data
     axis = None if dim is None else norm_dims(dim, A.ndim)
@@ -635,6 +662,7 @@ class CumsumBackward0(Node):
         return (np.flip(np.cumsum(np.flip(g, self.dim), axis=self.dim), self.dim),)
 
 
+@numpy_names
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """Cumulative sum along ``dim``."""
     A = input._data

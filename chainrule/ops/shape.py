@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ._util import GRAD_ENABLED, Node, Tensor, norm_dims, record, shape_arg, wrap, wrap_dim
+from ._util import GRAD_ENABLED, Node, Tensor, norm_dims, numpy_names, record, shape_arg, wrap, wrap_dim
 
 _ndarray = np.ndarray
 
@@ -82,7 +82,11 @@ def view(input: Tensor, *shape: Any) -> Tensor:
         from .._dtype import as_dtype
 
         return wrap(input._data.view(as_dtype(shape[0]).np))
-    return reshape(input, *shape)
+    out = reshape(input, *shape)
+    if out._data.size and not np.may_share_memory(out._data, input._data):  # reshape had to copy
+        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension "
+                           "spans across two contiguous subspaces). Use .reshape(...) instead.")
+    return out
 
 
 def view_as(input: Tensor, other: Tensor) -> Tensor:
@@ -114,6 +118,7 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
     return reshape(input, A.shape[:d] + inner + A.shape[d + 1:])
 
 
+@numpy_names
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     """Drop size-1 dims (all, or those in ``dim``; a non-1 ``dim`` is left alone, as PyTorch)."""
     A = input._data
@@ -148,6 +153,7 @@ class UnsqueezeBackward0(ViewBackward0):
     name = "UnsqueezeBackward0"
 
 
+@numpy_names
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """Insert a size-1 dim at ``dim`` (-ndim-1 ≤ dim ≤ ndim)."""
     A = input._data
@@ -368,6 +374,7 @@ class StackBackward0(Node):
         return tuple(g[(slice(None),) * self.dim + (k,)] if t._rg else None for k, t in enumerate(self.inputs))
 
 
+@numpy_names
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join same-shaped tensors along a new dim."""
     ts = list(tensors)
@@ -402,6 +409,7 @@ def vstack(tensors: Sequence[Tensor]) -> Tensor:
     return cat([x if x._data.ndim > 1 else unsqueeze(x, 0) for x in tensors], 0)
 
 
+@numpy_names
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """Pieces of ``split_size`` (last may be smaller) or of the listed sizes, as views."""
     from .indexing import getitem
@@ -431,6 +439,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
     return tuple(out)
 
 
+@numpy_names
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
@@ -439,6 +448,7 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     return split(input, max(size, 1), dim)
 
 
+@numpy_names
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     from .indexing import getitem
 
@@ -537,6 +547,7 @@ class GatherBackward0(Node):
         return (F.scatter_add(self.shape, self.dim, self.index, g),)
 
 
+@numpy_names
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """yᵢⱼ = x[i][index[i][j]] along ``dim`` (index must be int64)."""
     A = input._data
@@ -570,6 +581,7 @@ def _take_along(A: np.ndarray, I: np.ndarray, d: int) -> np.ndarray:
     return A[tuple(idx)]
 
 
+@numpy_names
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     from .indexing import getitem
 

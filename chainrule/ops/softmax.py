@@ -16,7 +16,7 @@ import numpy as np
 from .._dtype import as_dtype
 from .._errstate import silent
 from ..autograd.graph import SAVE_OUTPUT
-from ._util import GRAD_ENABLED, Node, Tensor, record, wrap, wrap_dim
+from ._util import GRAD_ENABLED, Node, Tensor, numpy_names, record, wrap, wrap_dim
 
 
 def implicit_dim(name: str, ndim: int, stacklevel: int = 3) -> int:
@@ -97,12 +97,14 @@ def _finish(cls: type[Node], out: np.ndarray, input: Tensor, d: int) -> Tensor:
     return t
 
 
+@numpy_names
 def softmax(input: Tensor, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """e^(xᵢ − max) / Σ e^(xⱼ − max) along ``dim``."""
     A, d = _prep(input, dim, dtype, "softmax")
     return _finish(SoftmaxBackward0, softmax_array(A, d), input, d)
 
 
+@numpy_names
 def log_softmax(input: Tensor, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """xᵢ − log Σ e^(xⱼ) along ``dim``, without forming the softmax (exact for huge logits)."""
     A, d = _prep(input, dim, dtype, "log_softmax")

@@ -1,0 +1,98 @@
+"""PyTorch idioms from course and tutorial code (d2l.ai, the 60-minute blitz, pytorch/examples), each run on
+chainrule and on PyTorch: the same value, dtype and shape, or the same exception type and message."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from oracle import needs_torch, require_torch
+
+import chainrule as cr
+
+pytestmark = needs_torch
+
+IDIOMS = {
+    # NumPy's keyword names, which PyTorch's argument parser accepts
+    "sum axis": "A = L.arange(20.).reshape(5, 4); r = A.sum(axis=0)",
+    "sum axis keepdims": "A = L.arange(20.).reshape(5, 4); r = A.sum(axis=1, keepdims=True)",
+    "mean axis": "A = L.arange(20.).reshape(5, 4); r = A.mean(axis=0)",
+    "max axis": "A = L.arange(20.).reshape(5, 4); r = A.max(axis=0).values",
+    "argmax axis": "A = L.arange(20.).reshape(5, 4); r = A.argmax(axis=1)",
+    "cumsum axis": "A = L.arange(20.).reshape(5, 4); r = A.cumsum(axis=0)",
+    "std axis": "A = L.arange(20.).reshape(5, 4); r = A.std(axis=0)",
+    "softmax axis": "A = L.arange(20.).reshape(5, 4); r = L.softmax(A, axis=1)",
+    "unsqueeze axis": "A = L.arange(20.).reshape(5, 4); r = A.unsqueeze(axis=0)",
+    "stack axis": "A = L.arange(20.).reshape(5, 4); r = L.stack([A, A], axis=1)",
+    # size= and other keywords
+    "zeros size=": "r = L.zeros(size=(2, 3))",
+    "randn size=() requires_grad": "r = L.randn(size=(), requires_grad=True).shape",
+    "randint size=": "r = L.randint(3, size=(2,)).shape",
+    "randint high= size=": "r = L.randint(high=10, size=(3,)).shape",
+    "arange end=": "r = L.arange(end=3)",
+    # views and contiguity
+    "view of a transpose": "x = L.arange(6.).reshape(2, 3); r = x.t().view(-1)",
+    "contiguous makes contiguous": "x = L.arange(6.).reshape(2, 3); r = x.t().contiguous().is_contiguous()",
+    "view after contiguous": "x = L.arange(6.).reshape(2, 3); r = x.t().contiguous().view(-1)",
+    "clone keeps the layout": "x = L.arange(6.).reshape(2, 3); r = x.t().clone().is_contiguous()",
+    "view of a compatible slice": "x = L.arange(24.).reshape(2, 3, 4); r = x[:, :, :2].view(2, 3, 2)",
+    "view of an incompatible slice": "x = L.arange(24.).reshape(2, 3, 4); r = x[:, :2].view(-1)",
+    # comparisons with non-tensors
+    "== None": "r = L.ones(2) == None",
+    "!= None": "r = L.ones(2) != None",
+    "== list": "r = L.ones(2) == [1, 1]",
+    # augmented assignment writes in place
+    "**= aliases": "a = L.tensor([2., 3.]); b = a; b **= 2; r = a",
+    "**= through a view": "x = L.ones(3); v = x[1:]; v **= 2; r = x",
+    "**= on a leaf": "w = L.ones(2, requires_grad=True); w **= 2; r = w",
+    "//=": "a = L.tensor([5, 7]); b = a; b //= 2; r = a",
+    "%=": "a = L.tensor([5, 7]); b = a; b %= 3; r = a",
+    "&=": "m = L.tensor([True, False]); n = m; n &= L.tensor([True, True]); r = m",
+    "**= recorded": "x = L.ones(2, requires_grad=True); y = x * 2; y **= 2; y.sum().backward(); r = x.grad",
+    # grad-mode decorators without parentheses
+    "@no_grad": "f = L.no_grad(lambda x: x * 2); r = f(L.ones(1, requires_grad=True)).requires_grad",
+    "@inference_mode": "f = L.inference_mode(lambda x: x * 2); r = f(L.ones(1, requires_grad=True))",
+    "@enable_grad": "f = L.enable_grad(lambda x: x * 2); r = f(L.ones(1, requires_grad=True)).requires_grad",
+    # small names
+    "0-d index": "r = L.tensor(2.)[0]",
+    "finfo eps": "r = L.finfo(L.float32).eps",
+    "finfo default": "r = L.finfo().tiny",
+    "finfo repr": "r = repr(L.finfo(L.float32))",
+    "finfo of int": "r = L.finfo(L.int32)",
+    "iinfo": "r = (L.iinfo(L.int64).max, repr(L.iinfo(L.int32)))",
+    "constants": "r = (L.pi, L.e, L.inf)",
+    "get_device": "r = (L.ones(1).get_device(), L.ones(1).is_cpu)",
+    "detect_anomaly": "x = L.tensor([-1., 1.], requires_grad=True)\nwith L.autograd.detect_anomaly():\n"
+                      "    x.sqrt().sum().backward()\nr = x.grad",
+    "set_detect_anomaly off": "x = L.tensor([-1., 1.], requires_grad=True)\n"
+                              "with L.autograd.set_detect_anomaly(False):\n    x.sqrt().sum().backward()\nr = x.grad",
+}
+
+
+def _run(lib: object, code: str) -> object:
+    ns: dict[str, object] = {"L": lib}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exec(code, ns)
+    except Exception as e:  # noqa: BLE001 - the exception itself is what is compared
+        return (type(e).__name__, str(e).split("\n")[0])
+    r = ns["r"]
+    if hasattr(r, "detach"):
+        r = r.detach()
+        return (str(r.dtype), tuple(r.shape), np.asarray(r.numpy()).tolist())
+    return repr(r)
+
+
+@pytest.mark.parametrize("idiom", list(IDIOMS))
+def test_idiom_matches_pytorch(idiom: str) -> None:
+    torch = require_torch()
+    expected = _run(torch, IDIOMS[idiom])
+    got = _run(cr, IDIOMS[idiom])
+    if isinstance(expected, tuple) and len(expected) == 3 and expected[0].startswith("torch."):
+        assert got[:2] == expected[:2]
+        np.testing.assert_allclose(np.asarray(got[2], dtype=float), np.asarray(expected[2], dtype=float),
+                                   rtol=1e-6, equal_nan=True)
+    else:
+        assert got == expected
