@@ -54,6 +54,12 @@ IDIOMS = {
     "@no_grad": "f = L.no_grad(lambda x: x * 2); r = f(L.ones(1, requires_grad=True)).requires_grad",
     "@inference_mode": "f = L.inference_mode(lambda x: x * 2); r = f(L.ones(1, requires_grad=True))",
     "@enable_grad": "f = L.enable_grad(lambda x: x * 2); r = f(L.ones(1, requires_grad=True)).requires_grad",
+    # a second backward through a node that saved an index or mask raises (nothing saved: allowed)
+    **{f"backward twice: {expr}": ("x = L.tensor([1., 2.], requires_grad=True)\ny = " + expr +
+                                   "\ny.backward()\ny.backward()\nr = x.grad")
+       for expr in ("x[[0, 1]].sum()", "L.where(x > 1, x, x * 2).sum()", "x.max(0).values.sum()",
+                    "x.gather(0, L.tensor([1, 0])).sum()", "x.masked_fill(x > 1, 0.).sum()", "x[0:1].sum()",
+                    "x[0] * 1", "(x * 2).sum()")},
     # small names
     "0-d index": "r = L.tensor(2.)[0]",
     "finfo eps": "r = L.finfo(L.float32).eps",

@@ -23,6 +23,9 @@ from typing import Any
 
 SAVE_INPUTS = 1
 SAVE_OUTPUT = 2
+# holds index or mask arrays (PyTorch saves them as tensors): released by a backward without
+# retain_graph, so a second backward raises as PyTorch's does
+SAVE_STATE = 4
 
 FREED_MSG = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they "

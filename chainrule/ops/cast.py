@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .._dtype import as_dtype
+from ..autograd.graph import SAVE_STATE
 from ._util import GRAD_ENABLED, Node, Tensor, record, wrap
 
 
@@ -121,6 +122,7 @@ class ScatterAddBackward0(Node):
     dim: Any
     index: Any
     name = "ScatterAddBackward0"
+    saves = SAVE_STATE
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         from .shape import gather

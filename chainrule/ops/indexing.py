@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.graph import edges_of
+from ..autograd.graph import SAVE_STATE, edges_of
 from ._util import GRAD_ENABLED, Node, Tensor, record, wrap
 
 _ndarray = np.ndarray
@@ -56,6 +56,7 @@ class IndexBackward0(Node):
     shape: Any
     basic: Any
     name = "IndexBackward0"
+    saves = SAVE_STATE
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         if F.is_tensor:
@@ -71,12 +72,14 @@ class IndexBackward0(Node):
 class SliceBackward0(IndexBackward0):
     __slots__ = ()
     name = "SliceBackward0"
+    saves = 0  # a basic index: nothing saved (a second backward is allowed, as in PyTorch)
     is_view = True
 
 
 class SelectBackward0(IndexBackward0):
     __slots__ = ()
     name = "SelectBackward0"
+    saves = 0
     is_view = True
 
 

@@ -17,7 +17,7 @@ from .._dtype import _default, as_dtype
 from .._errstate import ERRSTATE_VAR as _EV
 from .._errstate import QUIET_STATE as _QS
 from .._errstate import quiet, silent
-from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT
+from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT, SAVE_STATE
 from ..autograd.namespace import ARRAY
 from ._util import GRAD_ENABLED, Node, Tensor, norm_dims, numpy_names, record, to_array, wrap, wrap_dim
 
@@ -415,6 +415,7 @@ class MaxBackward0(Node):
     shape: Any
     index: Any
     name = "MaxBackward0"
+    saves = SAVE_STATE
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         if not self.shape:  # max of a 0-d tensor over dim 0 is the tensor itself

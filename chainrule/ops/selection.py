@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._dtype import promote_arrays
-from ..autograd.graph import SAVE_INPUTS
+from ..autograd.graph import SAVE_INPUTS, SAVE_STATE
 from ._util import GRAD_ENABLED, Node, Tensor, _scalar_operand, _scalar_result, promote_pair, record, wrap
 
 _ndarray = np.ndarray
@@ -25,6 +25,7 @@ class WhereBackward0(Node):
     __slots__ = ("cond",)
     cond: Any
     name = "WhereBackward0"
+    saves = SAVE_STATE
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any, Any, Any]:
         c = self.cond if not F.is_tensor else wrap(self.cond)

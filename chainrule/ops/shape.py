@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd.graph import SAVE_STATE
 from ._util import GRAD_ENABLED, Node, Tensor, norm_dims, numpy_names, record, shape_arg, wrap, wrap_dim
 
 _ndarray = np.ndarray
@@ -542,6 +543,7 @@ class GatherBackward0(Node):
     index: Any
     shape: Any
     name = "GatherBackward0"
+    saves = SAVE_STATE
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         return (F.scatter_add(self.shape, self.dim, self.index, g),)
