@@ -101,17 +101,23 @@ def _array_from_data(data: Any, dtype: Any = None) -> np.ndarray:
     if isinstance(data, np.generic):
         arr = np.asarray(data)
         return arr if dtype is None else arr.astype(as_dtype(dtype).np)
+    if isinstance(data, range):
+        data = list(data)
     npd = as_dtype(dtype).np if dtype is not None else _infer_np_dtype(data)
+    conv = _tensors_to_arrays(data)
     try:
-        conv = _tensors_to_arrays(data)
         return np.array(conv, dtype=npd)
     except ValueError as e:
         raise ValueError(f"expected sequence of equal-length lists to build a tensor: {e}") from None
 
 
 def _tensors_to_arrays(x: Any) -> Any:
+    """Nested lists with the Tensors in them as scalars: PyTorch reads an element Tensor as one number
+    (``tensor([t1, t2])`` of one-element tensors has shape (2,)), and refuses a longer one."""
     if isinstance(x, Tensor):
-        return x._data
+        if x._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return x._data.reshape(())[()]
     if isinstance(x, (list, tuple)):
         return [_tensors_to_arrays(y) for y in x]
     return x

@@ -60,6 +60,11 @@ IDIOMS = {
        for expr in ("x[[0, 1]].sum()", "L.where(x > 1, x, x * 2).sum()", "x.max(0).values.sum()",
                     "x.gather(0, L.tensor([1, 0])).sum()", "x.masked_fill(x > 1, 0.).sum()", "x[0:1].sum()",
                     "x[0] * 1", "(x * 2).sum()")},
+    # tensor() of element tensors (a list of losses) and of a range
+    "tensor of 1-element tensors": "r = L.tensor([L.tensor([1.]), L.tensor([2.])])",
+    "tensor of 0-d tensors and a float": "r = L.tensor([L.tensor(1., dtype=L.float64), 2.])",
+    "tensor of longer tensors": "r = L.tensor([L.tensor([1., 2.]), L.tensor([3., 4.])])",
+    "tensor of a range": "r = L.tensor(range(3))",
     # small names
     "0-d index": "r = L.tensor(2.)[0]",
     "finfo eps": "r = L.finfo(L.float32).eps",
