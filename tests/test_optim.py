@@ -64,6 +64,18 @@ GRID = {
         {"lr": 0.1, "initial_accumulator_value": 0.5, "eps": 1e-5},
         {"lr": 0.1, "maximize": True},
     ],
+    "Adadelta": [
+        {"lr": 1.0},
+        {"lr": 0.5, "rho": 0.5, "eps": 1e-4},
+        {"lr": 1.0, "weight_decay": 0.1},
+        {"lr": 1.0, "maximize": True},
+    ],
+    "Adamax": [
+        {"lr": 0.05},
+        {"lr": 0.05, "betas": (0.5, 0.9), "eps": 1e-3},
+        {"lr": 0.05, "weight_decay": 0.1},
+        {"lr": 0.05, "maximize": True},
+    ],
 }
 CASES = [(name, kw) for name, kws in GRID.items() for kw in kws]
 IDS = [f"{name}-{'-'.join(f'{k}={v}' for k, v in kw.items())}" for name, kw in CASES]

@@ -61,6 +61,17 @@ def params_with_grad(group: dict[str, Any]) -> Iterator[tuple[Tensor, np.ndarray
         yield p, p._data, (-grad._data if maximize else grad._data)
 
 
+def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
+    """``start.lerp_(end, weight)`` with PyTorch's two-sided formula (exact at both ends)."""
+    t = end - start
+    if weight < 0.5:
+        t *= weight
+        start += t
+    else:
+        t *= 1 - weight
+        np.subtract(end, t, out=start)
+
+
 def step_tensor(value: float = 0.0) -> Tensor:
     """The step counter PyTorch keeps in optimizer state: a 0-d float32 tensor."""
     return Tensor._wrap(np.array(value, dtype=np.float32))

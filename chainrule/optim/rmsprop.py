@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._errstate import silent
-from .optimizer import Optimizer, ParamsT, params_with_grad, step_tensor, zeros_state
+from .optimizer import Optimizer, ParamsT, lerp_, params_with_grad, step_tensor, zeros_state
 
 
 class RMSprop(Optimizer):
@@ -68,7 +68,7 @@ class RMSprop(Optimizer):
             v += avg
             if centered:
                 ga = st["grad_avg"]._data
-                _lerp_(ga, g, 1 - alpha)
+                lerp_(ga, g, 1 - alpha)
                 np.multiply(ga, ga, out=avg)
                 np.subtract(v, avg, out=avg)
                 # v - ḡ² >= 0 in exact arithmetic but can round below 0; PyTorch then gives NaN too.
@@ -88,13 +88,3 @@ class RMSprop(Optimizer):
                 w += u
             p._bump()
 
-
-def _lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
-    """``start.lerp_(end, weight)`` with PyTorch's two-sided formula (exact at both ends)."""
-    t = end - start
-    if weight < 0.5:
-        t *= weight
-        start += t
-    else:
-        t *= 1 - weight
-        np.subtract(end, t, out=start)
