@@ -32,6 +32,7 @@ from . import optim  # noqa: E402
 from . import nn  # noqa: E402
 from .compiled_step import CompiledStep, compile_step  # noqa: E402
 from ._typeinfo import finfo, iinfo  # noqa: E402
+from .ops.inplace import relu_  # noqa: E402  (torch.relu_)
 
 __version__ = "0.1.0"
 

@@ -86,7 +86,8 @@ def _bind() -> None:
         setattr(T, name, getattr(linalg, name))
     for name in ("reshape", "view", "view_as", "reshape_as", "flatten", "unflatten", "squeeze", "unsqueeze",
                  "permute", "transpose", "t", "swapaxes", "movedim", "expand", "expand_as", "broadcast_to",
-                 "split", "chunk", "unbind", "narrow", "flip", "repeat", "gather", "index_select", "tril", "triu"):
+                 "split", "chunk", "unbind", "narrow", "flip", "repeat", "gather", "index_select", "tril", "triu",
+                 "tile", "ravel"):
         setattr(T, name, getattr(shape, name))
     T.swapdims = shape.swapaxes
     for name in ("where", "clamp", "clip", "clamp_min", "clamp_max", "masked_fill"):

@@ -523,6 +523,12 @@ shape_op("flip", lambda m, x, d: m.flip(x, d), lambda r: (_x234(r), (0, 2)), lam
 shape_op("repeat", lambda m, x, s: x.repeat(*s) if not hasattr(m, "repeat") else m.repeat(x, *s),
          lambda r: (_x23(r), (2, 1)), lambda r: (uniform(r, (3,)), (2, 2)), lambda r: (uniform(r, ()), (3,)),
          lambda r: (_x23(r), (1, 0)))
+shape_op("tile", lambda m, x, s: m.tile(x, s), lambda r: (_x23(r), (2, 1)), lambda r: (uniform(r, (3,)), (2, 2)),
+         lambda r: (_x23(r), (2,)))
+shape_op("ravel", lambda m, x: m.ravel(x), lambda r: (_x234(r),), lambda r: (uniform(r, ()),))
+shape_op("meshgrid", lambda m, a, b: m.meshgrid(a, b, indexing="ij"), lambda r: (uniform(r, (2,)), uniform(r, (3,))))
+shape_op("meshgrid.xy", lambda m, a, b, c: m.meshgrid(a, b, c, indexing="xy"),
+         lambda r: (uniform(r, (2,)), uniform(r, (3,)), uniform(r, (4,))), covers=("meshgrid",))
 shape_op("gather", lambda m, x, d, i: m.gather(x, d, i),
          lambda r: (uniform(r, (3, 4)), 1, np.array([[0, 0, 3], [1, 2, 1], [3, 3, 3]])),
          lambda r: (uniform(r, (3, 4)), 0, np.array([[0, 2, 2, 2]])),

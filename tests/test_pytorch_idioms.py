@@ -65,6 +65,11 @@ IDIOMS = {
     "tensor of 0-d tensors and a float": "r = L.tensor([L.tensor(1., dtype=L.float64), 2.])",
     "tensor of longer tensors": "r = L.tensor([L.tensor([1., 2.]), L.tensor([3., 4.])])",
     "tensor of a range": "r = L.tensor(range(3))",
+    # grids and tiles (decision-boundary plots)
+    "meshgrid xy": "gx, gy = L.meshgrid(L.tensor([1., 2.]), L.tensor([3., 4., 5.]), indexing='xy'); r = gx * 10 + gy",
+    "meshgrid default ij": "gx, gy = L.meshgrid(L.arange(2), L.arange(3)); r = gx * 10 + gy",
+    "tile": "r = L.tile(L.tensor([1, 2]), (2, 2))",
+    "relu_": "x = L.tensor([-1., 2.]); L.relu_(x); L.nn.functional.relu_(x); r = x",
     # small names
     "0-d index": "r = L.tensor(2.)[0]",
     "finfo eps": "r = L.finfo(L.float32).eps",

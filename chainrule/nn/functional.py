@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..ops.activation import *  # noqa: F401,F403
 from ..ops.activation import __all__ as _activation_all
+from ..ops.inplace import relu_  # noqa: F401  (F.relu_: relu written in place)
 from ..ops.loss import *  # noqa: F401,F403
 from ..ops.loss import __all__ as _loss_all
 from .modules.conv import conv2d  # noqa: F401  (see __all__)

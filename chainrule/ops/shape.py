@@ -640,3 +640,46 @@ def triu(input: Tensor, diagonal: int = 0) -> Tensor:
         record(node, t, (input,))
     return t
 
+
+
+def tile(input: Tensor, dims: Any) -> Tensor:
+    """``repeat`` with ``dims`` padded by leading 1s to the tensor's rank (NumPy's ``tile``)."""
+    reps = shape_arg((dims,))
+    nd = input._data.ndim
+    if len(reps) < nd:
+        reps = (1,) * (nd - len(reps)) + reps
+    return repeat(input, reps)
+
+
+def ravel(input: Tensor) -> Tensor:
+    """The elements as one dimension (a view when the layout allows)."""
+    return reshape(input, (-1,))
+
+
+def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
+    """Coordinate grids: output k is input k laid along dimension k and expanded to every input's length
+    (``indexing='xy'`` swaps the first two dimensions, for plots). Each output is a broadcast view, so
+    its gradient sums back onto the 1-D input."""
+    import warnings
+
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+                      UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+    for t in tensors:
+        if t._data.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}")
+    ts = list(tensors)
+    swap = indexing == "xy" and len(ts) >= 2
+    if swap:
+        ts[0], ts[1] = ts[1], ts[0]
+    sizes = tuple(int(t._data.size) for t in ts)
+    n = len(ts)
+    grids = [expand(reshape(t, tuple(sizes[k] if j == k else 1 for j in range(n))), sizes) for k, t in enumerate(ts)]
+    if swap:
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
