@@ -70,6 +70,14 @@ IDIOMS = {
     "meshgrid default ij": "gx, gy = L.meshgrid(L.arange(2), L.arange(3)); r = gx * 10 + gy",
     "tile": "r = L.tile(L.tensor([1, 2]), (2, 2))",
     "relu_": "x = L.tensor([-1., 2.]); L.relu_(x); L.nn.functional.relu_(x); r = x",
+    # integer division by zero, negative steps, cumsum accuracy
+    "int // 0": "r = L.tensor([1, 2]) // 0",
+    "int % 0": "r = L.tensor([1, 2]) % 0",
+    "float // 0": "r = L.tensor([1., 2.]) // 0",
+    "div floor by 0": "r = L.div(L.tensor([5, 7]), 0, rounding_mode='floor')",
+    "negative step": "r = L.arange(5)[::-1]",
+    "cumsum float32 accumulates in double": "r = L.full((10000,), 0.1).cumsum(0)[-1:]",
+    "cumsum float16": "r = L.ones(3000, dtype=L.float16).cumsum(0)[-1:]",
     # small names
     "0-d index": "r = L.tensor(2.)[0]",
     "finfo eps": "r = L.finfo(L.float32).eps",

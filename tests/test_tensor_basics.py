@@ -569,7 +569,7 @@ def test_basic_indexing():
     def f(lib):
         x = lib.arange(24.0).reshape(2, 3, 4)
         return (x[0], x[1, 2], x[1, 2, 3], x[:, 1], x[..., 2], x[None].shape, x[:, None, 1].shape, x[0, ::2],
-                x[-1, -1, -2], x[0:1, 1:], x[:, :, ::-1] if lib is cr else x[:, :, lib.arange(3, -1, -1)],
+                x[-1, -1, -2], x[0:1, 1:], x[:, :, lib.arange(3, -1, -1)],
                 x[..., None, 0], x[1][2])
 
     same(f)

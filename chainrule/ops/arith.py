@@ -227,6 +227,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
         if rounding_mode not in ("floor", "trunc"):
             raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                              f"'{rounding_mode}'")
+        _integer_zero_division(B)
         with silent():
             q = np.floor_divide(A, B) if rounding_mode == "floor" else np.trunc(A / B).astype(A.dtype)
         # PyTorch records DivBackward2 (zero gradients) so the result still requires grad
@@ -246,9 +247,16 @@ def rdiv(self: Tensor, other: Any) -> Tensor:
     return div(other, self)
 
 
+def _integer_zero_division(B: np.ndarray) -> None:
+    """Integer division by zero has no value: PyTorch raises where NumPy would give 0 with a warning."""
+    if B.dtype.kind in "iu" and B.size and not B.all():
+        raise RuntimeError("ZeroDivisionError")
+
+
 def floor_divide(input: Any, other: Any) -> Tensor:
     """⌊a / b⌋; not differentiable (PyTorch has no derivative for floor_divide)."""
     a, b, A, B = _pair(input, other)
+    _integer_zero_division(B)
     with silent():
         return wrap(np.asarray(np.floor_divide(A, B)))
 
@@ -269,6 +277,7 @@ class RemainderBackward1(Node):
 def remainder(input: Any, other: Any) -> Tensor:
     """Python-style modulus (sign of the divisor)."""
     a, b, A, B = _pair(input, other)
+    _integer_zero_division(B)
     with silent():
         r = np.asarray(np.mod(A, B))
     if not isinstance(other, Tensor):  # PyTorch's Scalar overload

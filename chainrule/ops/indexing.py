@@ -35,8 +35,8 @@ def _convert_one(i: Any) -> Any:
         if a.dtype.kind == "f":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return a
-    if isinstance(i, bool):
-        return i
+    if type(i) is slice and i.step is not None and i.step < 0:  # x[::-1]: PyTorch has no negative steps
+        raise ValueError("step must be greater than zero")
     return i
 
 

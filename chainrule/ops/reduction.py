@@ -672,7 +672,10 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     elif A.dtype.kind in "biu":
         A = A.astype(np.int64)
     d = wrap_dim(dim, A.ndim)
-    out = np.cumsum(A, axis=d) if A.ndim else A.copy()
+    if A.dtype.kind == "f" and A.dtype.itemsize < 8:  # PyTorch accumulates float16/32 in double, then rounds
+        out = np.cumsum(A, axis=d, dtype=np.float64).astype(A.dtype) if A.ndim else A.copy()
+    else:
+        out = np.cumsum(A, axis=d) if A.ndim else A.copy()
     t = wrap(np.asarray(out))
     if GRAD_ENABLED[0] and input._rg:
         node = CumsumBackward0.__new__(CumsumBackward0)
