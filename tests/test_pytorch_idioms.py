@@ -78,6 +78,14 @@ IDIOMS = {
     "negative step": "r = L.arange(5)[::-1]",
     "cumsum float32 accumulates in double": "r = L.full((10000,), 0.1).cumsum(0)[-1:]",
     "cumsum float16": "r = L.ones(3000, dtype=L.float16).cumsum(0)[-1:]",
+    # integers mixed with index arrays: PyTorch selects the integers first (NumPy would reorder dims)
+    **{f"mixed index: {expr}": "x = L.arange(24.).reshape(2, 3, 4).requires_grad_()\n" + expr
+       for expr in ("r = x[0, :, [1, 2]]", "r = x[:, 0, [1, 2]]", "r = x[0, None, :, [1, 2]]",
+                    "r = x[0, :, L.tensor([True, False, True, False])]", "r = x[0, :, [[1, 2], [0, 3]]]",
+                    "y = x[0, :, [1, 1]]\n(y * L.arange(6.).reshape(3, 2)).sum().backward()\nr = x.grad",
+                    "z = L.zeros(2, 3, 4)\nz[0, :, [1, 2]] = L.arange(6.).reshape(3, 2)\nr = z",
+                    "v = L.ones(3, 2, requires_grad=True)\nz = L.zeros(2, 3, 4)\nz[0, :, [1, 2]] = v\n"
+                    "(z * L.arange(24.).reshape(2, 3, 4)).sum().backward()\nr = v.grad")},
     # small names
     "0-d index": "r = L.tensor(2.)[0]",
     "finfo eps": "r = L.finfo(L.float32).eps",

@@ -18,10 +18,76 @@ _ndarray = np.ndarray
 
 
 def convert_index(index: Any) -> Any:
-    """Translate Tensors and lists inside an index into NumPy arrays."""
+    """Translate Tensors and lists inside an index into NumPy arrays (and mixed int/array indices into a
+    ``TwoStep``)."""
     if isinstance(index, tuple):
-        return tuple(_convert_one(i) for i in index)
+        idx = tuple(_convert_one(i) for i in index)
+        return _two_step(idx) or idx
     return _convert_one(index)
+
+
+class TwoStep:
+    """An index mixing integers with arrays, in PyTorch's order: the integers select first (basic
+    indexing, a view), then the arrays index what is left. NumPy counts the integers as advanced
+    indices, which moves the array dimensions to the front when a slice separates them:
+    ``x[0, :, [1, 2]]`` of a (2, 3, 4) tensor is (3, 2) in PyTorch, (2, 3) in NumPy."""
+
+    __slots__ = ("basic", "advanced")
+
+    def __init__(self, basic: tuple[Any, ...], advanced: tuple[Any, ...]) -> None:
+        self.basic, self.advanced = basic, advanced
+
+
+def _two_step(idx: tuple[Any, ...]) -> TwoStep | None:
+    has_int = any(type(i) is int or isinstance(i, np.integer) for i in idx)
+    has_array = any(isinstance(i, _ndarray) and i.ndim > 0 for i in idx)
+    if not (has_int and has_array):
+        return None
+    basic: list[Any] = []
+    advanced: list[Any] = []
+    for i in idx:
+        if type(i) is int or isinstance(i, np.integer):
+            basic.append(i)  # the dimension goes away here
+        elif isinstance(i, _ndarray) and i.ndim > 0:
+            k = i.ndim if i.dtype == np.bool_ else 1  # a mask spans as many dimensions as it has
+            basic.extend([slice(None)] * k)
+            advanced.append(i)
+        elif i is None:
+            basic.append(None)
+            advanced.append(slice(None))  # the new dimension is already there
+        elif i is Ellipsis:
+            basic.append(Ellipsis)
+            advanced.append(Ellipsis)
+        elif type(i) is slice:
+            basic.append(i)
+            advanced.append(slice(None))
+        else:  # a 0-d array or a bool: with the arrays, so the basic step stays a view
+            basic.append(slice(None))
+            advanced.append(i)
+    return TwoStep(tuple(basic), tuple(advanced))
+
+
+def at(arr: Any, idx: Any) -> Any:
+    """``arr[idx]`` for an array or Tensor, ``idx`` a converted index (possibly a ``TwoStep``)."""
+    if type(idx) is TwoStep:
+        return arr[idx.basic][idx.advanced]
+    return arr[idx]
+
+
+def put(arr: np.ndarray, idx: Any, value: Any) -> None:
+    """``arr[idx] = value`` (through the basic view for a ``TwoStep``)."""
+    if type(idx) is TwoStep:
+        arr[idx.basic][idx.advanced] = value
+    else:
+        arr[idx] = value
+
+
+def add_at(arr: np.ndarray, idx: Any, value: Any) -> None:
+    """``np.add.at(arr, idx, value)``: repeated indices accumulate."""
+    if type(idx) is TwoStep:
+        np.add.at(arr[idx.basic], idx.advanced, value)
+    else:
+        np.add.at(arr, idx, value)
 
 
 def _convert_one(i: Any) -> Any:
@@ -65,7 +131,7 @@ class IndexBackward0(Node):
         if self.basic:
             out[self.index] = g
         else:
-            np.add.at(out, self.index, g)
+            add_at(out, self.index, g)
         return (out,)
 
 
@@ -113,10 +179,10 @@ def getitem(input: Tensor, index: Any) -> Tensor:
         # which is what PyTorch returns (so ``x[0].mul_(2)`` changes ``x``)
         idx = (idx, Ellipsis) if type(idx) is int else idx + (Ellipsis,)
     try:
-        out = A[idx]
+        out = at(A, idx)
     except IndexError as e:
         raise _index_error(A, idx, e) from None
-    basic = _is_basic(idx)
+    basic = type(idx) is not TwoStep and _is_basic(idx)
     t = wrap(out if type(out) is _ndarray else np.asarray(out))
     if basic and type(out) is _ndarray and out.base is not None:
         vc = input._vc
@@ -141,7 +207,10 @@ class IndexAddZerosBackward(Node):
     name = "IndexPutBackward0"
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
-        return (getitem(g, self.index) if F.is_tensor else g[self.index],)
+        if F.is_tensor:
+            idx = self.index
+            return (getitem(getitem(g, idx.basic), idx.advanced) if type(idx) is TwoStep else getitem(g, idx),)
+        return (at(g, self.index),)
 
 
 def index_add_zeros(shape: tuple[int, ...], index: Any, g: Tensor, basic: bool = False) -> Tensor:
@@ -150,7 +219,7 @@ def index_add_zeros(shape: tuple[int, ...], index: Any, g: Tensor, basic: bool =
     if basic:
         out[index] = g._data
     else:
-        np.add.at(out, index, g._data)
+        add_at(out, index, g._data)
     t = wrap(out)
     if GRAD_ENABLED[0] and g._rg:
         node = IndexAddZerosBackward.__new__(IndexAddZerosBackward)
@@ -172,13 +241,17 @@ class CopySlices(Node):
         if old is not None and old._rg:
             if F.is_tensor:
                 mask = np.ones(g._data.shape, dtype=bool)
-                mask[self.index] = False
+                put(mask, self.index, False)
                 g_old = g * wrap(mask.astype(g._data.dtype))
             else:
                 g_old = g.copy()
-                g_old[self.index] = 0
+                put(g_old, self.index, 0)
         if val is not None and val._rg:
-            g_val = getitem(g, self.index) if F.is_tensor else g[self.index]
+            idx = self.index
+            if F.is_tensor:
+                g_val = getitem(getitem(g, idx.basic), idx.advanced) if type(idx) is TwoStep else getitem(g, idx)
+            else:
+                g_val = at(g, idx)
         return g_old, g_val
 
 
@@ -222,7 +295,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     if isinstance(V, np.ndarray) and V.dtype.kind == "f" and A.dtype.kind in "iub":
         V = V.astype(A.dtype)
     try:
-        region = A[idx]
+        region = at(A, idx)
         np.broadcast_to(V, np.shape(region))
     except IndexError as e:
         raise _index_error(A, idx, e) from None
@@ -232,7 +305,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
             f"shape {list(np.shape(region))}"
         ) from None
     old = graph_handle(self, A) if recording else None
-    A[idx] = V
+    put(A, idx, V)
     if recording:
         node = CopySlices.__new__(CopySlices)
         node.index = idx
