@@ -329,3 +329,27 @@ def test_gradcheck_closed_form_numbers():
     x = cr.tensor(xs, requires_grad=True)
     (g,) = cr.autograd.grad((1 + x * x).log().sum(), x)
     np.testing.assert_allclose(g.numpy(), 2 * xs / (1 + xs ** 2), rtol=1e-12)
+
+
+@pytest.mark.parametrize("returned", ["(g * 2,)", "(g * 2, None)", "(g * 2, None, None)", "(g * 2, None, g)", "g * 2"])
+def test_backward_must_return_one_gradient_per_forward_argument(returned: str) -> None:
+    """PyTorch's rule: one gradient per forward argument (numbers included); surplus trailing Nones pass."""
+    torch = require_torch()
+    results = []
+    for L in (torch, cr):
+        class Scale(L.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, k):
+                return x * k
+
+            @staticmethod
+            def backward(ctx, g):
+                return eval(returned, {"g": g})
+
+        x = L.ones(2, requires_grad=True)
+        try:
+            Scale.apply(x, 2.0).sum().backward()
+            results.append(x.grad.tolist())
+        except RuntimeError as e:
+            results.append(str(e))
+    assert results[0] == results[1]

@@ -68,8 +68,9 @@ class FunctionCtx:
 class FunctionNode(Node):
     """The graph node of a custom ``Function`` application."""
 
-    __slots__ = ("fn_cls", "ctx", "n_out", "arg_pos", "out_meta", "saves")
+    __slots__ = ("fn_cls", "ctx", "n_out", "arg_pos", "n_args", "out_meta", "saves")
     fn_cls: Any
+    n_args: int
     ctx: Any
     n_out: Any
     arg_pos: Any
@@ -102,8 +103,9 @@ class FunctionNode(Node):
         res = self.fn_cls.backward(ctx, *outs)
         if not isinstance(res, tuple):
             res = (res,)
-        n_args = len(self.arg_pos)
-        if len(res) < n_args:
+        # one gradient per forward argument; surplus trailing Nones are allowed, as in PyTorch
+        n_args = self.n_args
+        if len(res) != n_args and not (len(res) > n_args and all(r is None for r in res[n_args:])):
             raise RuntimeError(
                 f"function {self.name} returned an incorrect number of gradients (expected {n_args}, got {len(res)})"
             )
@@ -161,6 +163,7 @@ class Function(metaclass=FunctionMeta):
             ctx._node = node  # type: ignore[attr-defined]
             node.n_out = len(fixed)
             node.arg_pos = tensor_pos
+            node.n_args = len(args)
             node.inputs = tuple(args[i] for i in tensor_pos)
             node.edges = edges_of(node.inputs)
             node.freed = False
