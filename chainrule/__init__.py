@@ -85,11 +85,16 @@ def detach(input: Tensor) -> Tensor:
 
 def set_printoptions(precision: object = None, threshold: object = None, edgeitems: object = None,
                      linewidth: object = None, profile: object = None, sci_mode: object = None) -> None:
-    """Adjust tensor printing (precision, threshold, edgeitems, linewidth), as ``torch.set_printoptions``."""
+    """Tensor printing options, as ``torch.set_printoptions``: ``profile`` ('default', 'short', 'full') first,
+    then each given option; ``sci_mode`` True/False forces scientific/fixed notation, None chooses per tensor."""
     from . import _repr
 
     if profile == "default":
         _repr.PRECISION, _repr.THRESHOLD, _repr.EDGEITEMS, _repr.LINEWIDTH = 4, 1000, 3, 80
+    elif profile == "short":
+        _repr.PRECISION, _repr.THRESHOLD, _repr.EDGEITEMS, _repr.LINEWIDTH = 2, 1000, 2, 80
+    elif profile == "full":
+        _repr.PRECISION, _repr.THRESHOLD, _repr.EDGEITEMS, _repr.LINEWIDTH = 4, _math.inf, 3, 80  # type: ignore[assignment]
     if precision is not None:
         _repr.PRECISION = precision  # type: ignore[assignment]
     if threshold is not None:
@@ -98,6 +103,7 @@ def set_printoptions(precision: object = None, threshold: object = None, edgeite
         _repr.EDGEITEMS = edgeitems  # type: ignore[assignment]
     if linewidth is not None:
         _repr.LINEWIDTH = linewidth  # type: ignore[assignment]
+    _repr.SCI_MODE = sci_mode  # type: ignore[assignment]  # (always set, as PyTorch's)
 
 
 def set_num_threads(n: object) -> None:

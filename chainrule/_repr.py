@@ -18,6 +18,7 @@ PRECISION = 4
 THRESHOLD = 1000
 EDGEITEMS = 3
 LINEWIDTH = 80
+SCI_MODE: bool | None = None  # None: chosen per tensor
 
 
 class _Formatter:
@@ -38,18 +39,14 @@ class _Formatter:
         absv = np.abs(finite)
         lo, hi = float(absv.min()), float(absv.max())
         self.int_mode = bool(np.all(finite == np.ceil(finite)))
-        if self.int_mode:
-            if hi / lo > 1000.0 or hi > 1.0e8:
-                self.sci_mode = True
-                self.max_width = max(len(f"{v:.{PRECISION}e}") for v in finite.tolist())
-            else:
-                self.max_width = max(len(f"{v:.0f}") + 1 for v in finite.tolist())
+        # PyTorch's rule, unless set_printoptions(sci_mode=...) fixed it
+        self.sci_mode = (hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4) if SCI_MODE is None else bool(SCI_MODE)
+        if self.sci_mode:
+            self.max_width = max(len(f"{v:.{PRECISION}e}") for v in finite.tolist())
+        elif self.int_mode:
+            self.max_width = max(len(f"{v:.0f}") + 1 for v in finite.tolist())
         else:
-            if hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4:
-                self.sci_mode = True
-                self.max_width = max(len(f"{v:.{PRECISION}e}") for v in finite.tolist())
-            else:
-                self.max_width = max(len(f"{v:.{PRECISION}f}") for v in finite.tolist())
+            self.max_width = max(len(f"{v:.{PRECISION}f}") for v in finite.tolist())
 
     def format(self, value: Any) -> str:
         if self.floating:

@@ -112,3 +112,19 @@ def test_format_matches_torch(expr: str, error: type | None) -> None:
                 eval(expr, {"lib": lib})
         return
     assert eval(expr, {"lib": cr}) == eval(expr, {"lib": torch})
+
+
+@pytest.mark.parametrize("options", [{"sci_mode": False}, {"sci_mode": True}, {"profile": "short"}, {"profile": "full"},
+                                     {"precision": 2, "sci_mode": False}])
+def test_set_printoptions_matches_torch(options: dict) -> None:
+    torch = require_torch()
+    exprs = ["lib.tensor([1e-5, 1e5])", "lib.tensor([1.5, 2.25])", "lib.tensor([1., 2000.])", "lib.tensor([1e10, 1.])",
+             "lib.arange(2000.)", "lib.tensor([0.123456789, 12.5])"]
+    try:
+        for lib in (torch, cr):
+            lib.set_printoptions(**options)
+        for e in exprs:
+            assert repr(eval(e, {"lib": cr})) == repr(eval(e, {"lib": torch})), e
+    finally:
+        for lib in (torch, cr):
+            lib.set_printoptions(profile="default")
