@@ -86,6 +86,10 @@ IDIOMS = {
                     "z = L.zeros(2, 3, 4)\nz[0, :, [1, 2]] = L.arange(6.).reshape(3, 2)\nr = z",
                     "v = L.ones(3, 2, requires_grad=True)\nz = L.zeros(2, 3, 4)\nz[0, :, [1, 2]] = v\n"
                     "(z * L.arange(24.).reshape(2, 3, 4)).sum().backward()\nr = v.grad")},
+    # a second derivative by two backward calls, then zero_ (a grad with history stays one)
+    "backward(create_graph) then grad.backward": "x = L.tensor(2., requires_grad=True)\n(x ** 3).backward("
+                                                 "create_graph=True)\nx.grad.backward()\n"
+                                                 "r = (x.grad.requires_grad, float(x.grad), float(x.grad.zero_()))",
     # small names
     "0-d index": "r = L.tensor(2.)[0]",
     "finfo eps": "r = L.finfo(L.float32).eps",

@@ -446,8 +446,8 @@ def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool) -> None:
             leaf._grad = prev + g
     elif prev is None:
         leaf._grad = Tensor._wrap(np.array(g, copy=True) if _shared(g) else g)
-    elif prev._rg:  # a grad with history is replaced out of place, like PyTorch
-        leaf._grad = Tensor._wrap(prev._data + g)
+    elif prev._rg:  # a grad with history (from create_graph) is replaced out of place, keeping its history
+        leaf._grad = prev + Tensor._wrap(np.asarray(g))
     else:
         prev._data += g
         prev._bump()
