@@ -192,6 +192,12 @@ def _dropout(rng, s):
     yield Case((Arg(rng.standard_normal((3, 4)) * s),), {"p": 0.7, "training": False}, reductions=(None,))
 
 
+def _dropout2d(rng, s):
+    # the random mask is not PyTorch's stream: the deterministic settings here (statistics in test_nn_misc)
+    yield Case((Arg(rng.standard_normal((2, 3, 4, 5)) * s),), {"p": 0.0}, reductions=(None,))
+    yield Case((Arg(rng.standard_normal((2, 3, 4, 5)) * s),), {"p": 0.7, "training": False}, reductions=(None,))
+
+
 def _one_hot(rng, s):
     yield Case((np.array([0, 3, 1], dtype=np.int64),), reductions=(None,))
     yield Case((np.array([[0, 2], [1, 1]], dtype=np.int64), 5), reductions=(None,))
@@ -227,6 +233,7 @@ TABLE: dict[str, Entry] = {
     "cosine_embedding_loss": Entry(_cosine),
     "linear": Entry(_linear),
     "dropout": Entry(_dropout),
+    "dropout2d": Entry(_dropout2d),
     "one_hot": Entry(_one_hot, grad=False),
     "normalize": Entry(_normalize),
     "pad": Entry(_pad),

@@ -157,3 +157,30 @@ def test_functional_conv_and_pooling_match_pytorch(case: str) -> None:
     assert len(results[0]) == len(results[1])
     for a, c in zip(*results):
         np.testing.assert_allclose(c, a, rtol=1e-4, atol=1e-4)
+
+
+def test_dropout2d_zeroes_whole_channels_and_scales_the_rest() -> None:
+    cr.manual_seed(0)
+    x = cr.ones(64, 8, 3, 3, requires_grad=True)
+    y = cr.nn.functional.dropout2d(x, 0.25)
+    m = y.detach().numpy()
+    per_map = m.reshape(64, 8, -1)
+    assert (per_map == per_map[..., :1]).all()  # one draw per (sample, channel)
+    assert set(np.unique(m).tolist()) <= {0.0, float(np.float32(1 / 0.75))}
+    assert 0.15 < (per_map[..., 0] == 0).mean() < 0.35  # 512 draws with p = 0.25
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), m)  # ∂y/∂x = m/(1 − p)
+    d = cr.nn.Dropout2d(0.5)
+    d.eval()
+    assert d(x) is x
+    with pytest.warns(UserWarning, match="Received a 3D input to dropout2d"):
+        cr.nn.functional.dropout2d(cr.ones(2, 3, 4))
+
+
+def test_softmax2d_matches_pytorch() -> None:
+    torch = require_torch()
+    x = np.random.default_rng(0).standard_normal((2, 3, 4, 5)).astype(np.float32)
+    out = cr.nn.Softmax2d()(cr.tensor(x)).numpy()
+    np.testing.assert_allclose(out, torch.nn.Softmax2d()(torch.tensor(x)).numpy(), rtol=1e-6, atol=1e-7)
+    assert repr(cr.nn.Softmax2d()) == repr(torch.nn.Softmax2d()) and repr(cr.nn.Dropout2d(0.3)) == repr(
+        torch.nn.Dropout2d(0.3))

@@ -36,12 +36,12 @@ from .loss_entropy import (
     nll_loss,
     poisson_nll_loss,
 )
-from .nn_misc import dropout, linear, normalize, one_hot, pad
+from .nn_misc import dropout, dropout2d, linear, normalize, one_hot, pad
 
 __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "kl_div", "poisson_nll_loss",
            "soft_margin_loss", "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss",
-           "linear", "dropout", "one_hot", "normalize", "pad"]
+           "linear", "dropout", "dropout2d", "one_hot", "normalize", "pad"]
 
 
 # -- regression: one fused node each ---------------------------------------------------------------

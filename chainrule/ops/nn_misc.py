@@ -19,7 +19,7 @@ from ._util import GRAD_ENABLED, Node, Tensor, record, wrap
 from .catalogue import Entry, register
 from .linalg import linear
 
-__all__ = ["linear", "dropout", "one_hot", "normalize", "pad"]
+__all__ = ["linear", "dropout", "dropout2d", "one_hot", "normalize", "pad"]
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -37,6 +37,44 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         mask = np.zeros(A.shape, dtype=dt)
     else:
         keep = _random.rng().random(A.shape) >= p
+        mask = keep.astype(dt) * dt.type(1.0 / (1.0 - p))
+    m = wrap(mask)
+    return _inplace.mul_(input, m) if inplace else arith.mul(input, m)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels (feature maps) with probability p, scaling the rest by 1/(1 − p): one
+    Bernoulli draw per (sample, channel) of an (N, C, H, W) or (C, H, W) input (3-D: PyTorch's (N, C, L))."""
+    import warnings
+
+    from . import arith
+    from . import inplace as _inplace
+
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    nd = input._data.ndim
+    if nd == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is "
+            "desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will "
+            "change in a future release to interpret the input as one without a batch dimension, i.e. shape "
+            "(C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.",
+            UserWarning, stacklevel=2)
+    elif nd != 4:
+        warnings.warn(
+            f"dropout2d: Received a {nd}-D input to dropout2d, which is deprecated and will result in an error in a "
+            "future release. To retain the behavior and silence this warning, please use dropout instead. Note that "
+            "dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel "
+            "dimension, and an optional batch dimension (i.e. 3D or 4D inputs).", UserWarning, stacklevel=2)
+    if not training or p == 0.0:
+        return input
+    A = input._data
+    dt = A.dtype if A.dtype.kind == "f" else np.dtype(np.float32)
+    mask_shape = A.shape[:2] + (1,) * (A.ndim - 2) if A.ndim >= 2 else A.shape
+    if p == 1.0:
+        mask = np.zeros(mask_shape, dtype=dt)
+    else:
+        keep = _random.rng().random(mask_shape) >= p
         mask = keep.astype(dt) * dt.type(1.0 / (1.0 - p))
     m = wrap(mask)
     return _inplace.mul_(input, m) if inplace else arith.mul(input, m)
@@ -131,6 +169,9 @@ for _e in (
           "smooth", "AddmmBackward0"),
     Entry("dropout", "layer", "y = x·m/(1 − p),  m ~ Bernoulli(1 − p)", "∂y/∂x = m/(1 − p)", "(−∞, ∞)",
           "dropped elements (gradient 0)", "identity when training=False", "MulBackward0"),
+    Entry("dropout2d", "layer", "y = x·m/(1 − p),  one m ~ Bernoulli(1 − p) per (sample, channel)",
+          "∂y/∂x = m/(1 − p)", "(−∞, ∞)", "dropped channels (gradient 0)", "identity when training=False",
+          "MulBackward0"),
     Entry("normalize", "layer", "y = x / max(‖x‖_p, ε)", "∂y/∂x = (I − y yᵀ)/‖x‖  (p = 2)", "‖y‖_p ≤ 1",
           "never", "‖x‖ < ε: y = x/ε", "DivBackward0"),
     Entry("pad", "layer", "y = x padded with a constant (negative pads crop)", "∂L/∂x = G cropped to x",

@@ -20,6 +20,7 @@ from .activation import (
     Sigmoid,
     SiLU,
     Softmax,
+    Softmax2d,
     Softmin,
     Softplus,
     Softshrink,
@@ -30,7 +31,7 @@ from .activation import (
 )
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv1d, Conv2d
-from .dropout import Dropout
+from .dropout import Dropout, Dropout2d
 from .linear import Flatten, Identity, Linear, Unflatten
 from .loss import (
     BCELoss,
@@ -55,7 +56,8 @@ from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from .sparse import Embedding
 
 __all__ = [
-    "Module", "Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Sequential", "ModuleList", "ModuleDict",
+    "Module", "Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Dropout2d", "Softmax2d", "Sequential",
+    "ModuleList", "ModuleDict",
     "Sigmoid", "Tanh", "ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish", "Softplus",
     "Softsign", "Hardtanh", "Hardsigmoid", "Hardswish", "LogSigmoid", "Tanhshrink", "Softshrink", "Hardshrink",
     "PReLU", "Softmax", "Softmin", "LogSoftmax", "GLU", "Threshold",

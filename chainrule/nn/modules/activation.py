@@ -334,3 +334,12 @@ class GLU(_DimModule):
 
     def __init__(self, dim: int = -1) -> None:
         super().__init__(dim)
+
+
+class Softmax2d(Module):
+    """Softmax over the channel dimension (-3) of an (N, C, H, W) or (C, H, W) input."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.dim() not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead")
+        return F.softmax(input, -3)

@@ -25,3 +25,11 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Dropout):
+    """Channel dropout: each (sample, channel) feature map is zeroed with probability p while training,
+    survivors scaled by 1/(1-p); the identity in ``eval()`` mode."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout2d(input, self.p, self.training, self.inplace)
