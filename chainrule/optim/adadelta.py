@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, params_with_grad, step_tensor, zeros_state
+from .optimizer import Optimizer, ParamsT, check_hyperparameters, count_step, params_with_grad
 
 
 class Adadelta(Optimizer):
@@ -24,14 +24,7 @@ class Adadelta(Optimizer):
     def __init__(self, params: ParamsT, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, foreach: bool | None = None, *, capturable: bool = False,
                  maximize: bool = False, differentiable: bool = False) -> None:
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= rho <= 1.0:
-            raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_hyperparameters(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
         defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
                     "capturable": capturable, "foreach": foreach, "differentiable": differentiable}
         super().__init__(params, defaults)
@@ -41,12 +34,7 @@ class Adadelta(Optimizer):
         rho, eps, weight_decay = group["rho"], group["eps"], group["weight_decay"]
         state = self.state
         for p, w, g in params_with_grad(group):
-            st = state[p]
-            if len(st) == 0:
-                st["step"] = step_tensor()
-                st["square_avg"] = zeros_state(p)
-                st["acc_delta"] = zeros_state(p)
-            st["step"]._data += 1
+            st, _ = count_step(state, p, "square_avg", "acc_delta")
             if weight_decay != 0:
                 g = g + weight_decay * w
             v, u = st["square_avg"]._data, st["acc_delta"]._data

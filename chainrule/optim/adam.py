@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, params_with_grad, step_tensor, zeros_state
+from .optimizer import Optimizer, ParamsT, check_hyperparameters, count_step, lerp_, params_with_grad
 
 
 class Adam(Optimizer):
@@ -29,16 +29,7 @@ class Adam(Optimizer):
                  foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
                  differentiable: bool = False, fused: bool | None = None,
                  decoupled_weight_decay: bool = False) -> None:
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_hyperparameters(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         if not (isinstance(betas[0], float) and isinstance(betas[1], float)):
             raise ValueError("betas must be either both floats or both Tensors")
         defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
@@ -56,16 +47,7 @@ class Adam(Optimizer):
         lerp_w = 1 - beta1
         state = self.state
         for p, w, g in params_with_grad(group):
-            st = state[p]
-            if len(st) == 0:
-                st["step"] = step_tensor()
-                st["exp_avg"] = zeros_state(p)
-                st["exp_avg_sq"] = zeros_state(p)
-                if amsgrad:
-                    st["max_exp_avg_sq"] = zeros_state(p)
-            step_arr = st["step"]._data
-            step_arr += 1
-            step = float(step_arr)
+            st, step = count_step(state, p, "exp_avg", "exp_avg_sq", *(("max_exp_avg_sq",) if amsgrad else ()))
             m = st["exp_avg"]._data
             v = st["exp_avg_sq"]._data
             if weight_decay != 0:
@@ -73,16 +55,9 @@ class Adam(Optimizer):
                     w *= 1 - lr * weight_decay
                 else:
                     g = g + weight_decay * w
-            # m.lerp_(g, 1 - beta1) with torch's two-sided formula (exact at weight 1)
-            t = g - m
-            if lerp_w < 0.5:
-                t *= lerp_w
-                m += t
-            else:
-                t *= 1 - lerp_w
-                np.subtract(g, t, out=m)
+            lerp_(m, g, lerp_w)  # m.lerp_(g, 1 - beta1), torch's two-sided formula (exact at weight 1)
             v *= beta2
-            np.multiply(g, 1 - beta2, out=t)
+            t = np.multiply(g, 1 - beta2)
             t *= g
             v += t
             bias_correction1 = 1 - beta1**step

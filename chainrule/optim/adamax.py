@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, lerp_, params_with_grad, step_tensor, zeros_state
+from .optimizer import Optimizer, ParamsT, check_hyperparameters, count_step, lerp_, params_with_grad
 
 
 class Adamax(Optimizer):
@@ -23,16 +23,7 @@ class Adamax(Optimizer):
     def __init__(self, params: ParamsT, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, foreach: bool | None = None, *, maximize: bool = False,
                  differentiable: bool = False, capturable: bool = False) -> None:
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_hyperparameters(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay, "foreach": foreach,
                     "maximize": maximize, "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
@@ -43,14 +34,7 @@ class Adamax(Optimizer):
         eps, weight_decay = group["eps"], group["weight_decay"]
         state = self.state
         for p, w, g in params_with_grad(group):
-            st = state[p]
-            if len(st) == 0:
-                st["step"] = step_tensor()
-                st["exp_avg"] = zeros_state(p)
-                st["exp_inf"] = zeros_state(p)
-            step_arr = st["step"]._data
-            step_arr += 1
-            step = float(step_arr)
+            st, step = count_step(state, p, "exp_avg", "exp_inf")
             if weight_decay != 0:
                 g = g + weight_decay * w
             m, u = st["exp_avg"]._data, st["exp_inf"]._data

@@ -61,6 +61,33 @@ def params_with_grad(group: dict[str, Any]) -> Iterator[tuple[Tensor, np.ndarray
         yield p, p._data, (-grad._data if maximize else grad._data)
 
 
+_RANGE_NAMES = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+def check_hyperparameters(**values: Any) -> None:
+    """PyTorch's constructor checks, in the order given: each value ≥ 0 (``rho`` ≤ 1 too), each beta in [0, 1)."""
+    for name, v in values.items():
+        if name == "betas":
+            for i, b in enumerate(v):
+                if not 0.0 <= b < 1.0:
+                    raise ValueError(f"Invalid beta parameter at index {i}: {b}")
+        elif not 0.0 <= v or (name == "rho" and v > 1.0):
+            raise ValueError(f"Invalid {_RANGE_NAMES.get(name, name + ' value')}: {v}")
+
+
+def count_step(state: Any, p: Tensor, *buffers: str) -> tuple[dict[str, Any], float]:
+    """The parameter's state, created at its first step as PyTorch's is (a float32 step counter, then a
+    zero buffer per name, in order); the step is counted and returned."""
+    st = state[p]
+    if len(st) == 0:
+        st["step"] = step_tensor()
+        for name in buffers:
+            st[name] = zeros_state(p)
+    step_arr = st["step"]._data
+    step_arr += 1
+    return st, float(step_arr)
+
+
 def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
     """``start.lerp_(end, weight)`` with PyTorch's two-sided formula (exact at both ends)."""
     t = end - start

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._errstate import silent
-from .optimizer import Optimizer, ParamsT, lerp_, params_with_grad, step_tensor, zeros_state
+from .optimizer import Optimizer, ParamsT, check_hyperparameters, count_step, lerp_, params_with_grad
 
 
 class RMSprop(Optimizer):
@@ -26,16 +26,7 @@ class RMSprop(Optimizer):
     def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False, capturable: bool = False,
                  foreach: bool | None = None, maximize: bool = False, differentiable: bool = False) -> None:
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        check_hyperparameters(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
                     "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach,
                     "maximize": maximize, "differentiable": differentiable}
@@ -50,15 +41,8 @@ class RMSprop(Optimizer):
         centered = group["centered"]
         state = self.state
         for p, w, g in params_with_grad(group):
-            st = state[p]
-            if len(st) == 0:
-                st["step"] = step_tensor()
-                st["square_avg"] = zeros_state(p)
-                if momentum > 0:
-                    st["momentum_buffer"] = zeros_state(p)
-                if centered:
-                    st["grad_avg"] = zeros_state(p)
-            st["step"]._data += 1
+            st, _ = count_step(state, p, "square_avg", *(("momentum_buffer",) if momentum > 0 else ()),
+                               *(("grad_avg",) if centered else ()))
             if weight_decay != 0:
                 g = g + weight_decay * w
             v = st["square_avg"]._data
