@@ -31,6 +31,7 @@ from . import autograd  # noqa: E402
 from . import optim  # noqa: E402
 from . import nn  # noqa: E402
 from .compiled_step import CompiledStep, compile_step  # noqa: E402
+from . import linalg  # noqa: E402
 from ._typeinfo import finfo, iinfo  # noqa: E402
 from .ops.inplace import relu_  # noqa: E402  (torch.relu_)
 
