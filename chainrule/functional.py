@@ -33,6 +33,7 @@ from .ops.arith import (
     sub,
 )
 from .ops.cast import clone
+from .ops.einsum import einsum
 from .ops.linalg import bmm, dot, matmul, mm, mv, outer
 from .ops.pointwise import (
     abs,
@@ -145,5 +146,5 @@ __all__ = [
     "subtract", "multiply", "divide", "negative", "true_divide", "absolute", "arctan", "arcsin", "arccos",
     "greater", "less", "greater_equal", "less_equal", "not_equal", "swapdims",
     "argsort", "argwhere", "diag", "diagonal", "masked_select", "nonzero", "sort", "topk", "trace", "unique",
-    "meshgrid", "tile", "ravel",
+    "meshgrid", "tile", "ravel", "einsum",
 ]

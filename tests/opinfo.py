@@ -529,6 +529,13 @@ shape_op("ravel", lambda m, x: m.ravel(x), lambda r: (_x234(r),), lambda r: (uni
 shape_op("meshgrid", lambda m, a, b: m.meshgrid(a, b, indexing="ij"), lambda r: (uniform(r, (2,)), uniform(r, (3,))))
 shape_op("meshgrid.xy", lambda m, a, b, c: m.meshgrid(a, b, c, indexing="xy"),
          lambda r: (uniform(r, (2,)), uniform(r, (3,)), uniform(r, (4,))), covers=("meshgrid",))
+shape_op("einsum", lambda m, a, b: m.einsum("ij,jk->ik", a, b), lambda r: (_x23(r), uniform(r, (3, 4))))
+shape_op("einsum.batched", lambda m, a, b: m.einsum("bij,bkj->bik", a, b),
+         lambda r: (uniform(r, (2, 2, 3)), uniform(r, (2, 4, 3))), covers=("einsum",))
+shape_op("einsum.implicit_broadcast", lambda m, a, b: m.einsum("...ij,j", a, b),
+         lambda r: (uniform(r, (2, 3, 4)), uniform(r, (4,))), covers=("einsum",))
+shape_op("einsum.sum_one_operand", lambda m, a, b: m.einsum("ij,k->i", a, b),
+         lambda r: (_x23(r), uniform(r, (4,))), covers=("einsum",))
 shape_op("gather", lambda m, x, d, i: m.gather(x, d, i),
          lambda r: (uniform(r, (3, 4)), 1, np.array([[0, 0, 3], [1, 2, 1], [3, 3, 3]])),
          lambda r: (uniform(r, (3, 4)), 0, np.array([[0, 2, 2, 2]])),

@@ -132,3 +132,21 @@ def test_idiom_matches_pytorch(idiom: str) -> None:
                                    rtol=1e-6, equal_nan=True)
     else:
         assert got == expected
+
+
+@pytest.mark.parametrize("equation, shapes", [("ii", [(3, 3)]), ("ii->i", [(3, 3)]), ("iij->j", [(3, 3, 2)]),
+                                              ("ba", [(2, 3)]), ("i,j->ij", [(3,), (4,)]),
+                                              ("bhqd,bhkd->bhqk", [(2, 2, 3, 4), (2, 2, 5, 4)])])
+def test_einsum_values_and_gradients_match_pytorch(equation: str, shapes: list) -> None:
+    """Diagonals (repeated subscripts), implicit outputs, outer products, attention scores."""
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    results = []
+    for L in (torch, cr):
+        ts = [L.tensor(a, requires_grad=True) for a in arrays]
+        out = L.einsum(equation, *ts)
+        (out * L.tensor(np.cos(np.arange(out.numel())).reshape(tuple(out.shape)))).sum().backward()
+        results.append([out.detach().numpy()] + [t.grad.numpy() for t in ts])
+    for got, want in zip(results[1], results[0], strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-10)
