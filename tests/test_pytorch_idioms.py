@@ -150,3 +150,27 @@ def test_einsum_values_and_gradients_match_pytorch(equation: str, shapes: list) 
         results.append([out.detach().numpy()] + [t.grad.numpy() for t in ts])
     for got, want in zip(results[1], results[0], strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-10)
+
+
+
+@pytest.mark.parametrize("expr, shapes", [
+    ("F.cosine_similarity(A, B)", [(4, 5), (4, 5)]), ("F.cosine_similarity(A, B, dim=-1)", [(3, 4, 5), (1, 5)]),
+    ("F.cosine_similarity(A, B * 0)", [(2, 3), (2, 3)]), ("F.pairwise_distance(A, B)", [(4, 5), (4, 5)]),
+    ("F.pairwise_distance(A, B, p=1, keepdim=True)", [(4, 5), (4, 5)]), ("L.nn.CosineSimilarity(dim=0)(A, B)",
+                                                                          [(4, 5), (4, 5)]),
+    ("L.nn.PairwiseDistance(p=3)(A, B)", [(4, 5), (4, 5)]),
+])
+def test_similarity_and_distance_match_pytorch(expr: str, shapes: list) -> None:
+    torch = require_torch()
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    results = []
+    for L in (torch, cr):
+        A, B = (L.tensor(a, requires_grad=True) for a in arrays)
+        out = eval(expr, {"F": L.nn.functional, "L": L, "A": A, "B": B})
+        (out * L.tensor(np.cos(np.arange(out.numel())).reshape(tuple(out.shape)))).sum().backward()
+        results.append([out.detach().numpy(), A.grad.numpy()] + ([B.grad.numpy()] if B.grad is not None else []))
+    assert len(results[0]) == len(results[1])
+    for got, want in zip(results[1], results[0]):
+        np.testing.assert_allclose(got, want, rtol=1e-7, atol=1e-9)
+    assert repr(eval("L.nn.CosineSimilarity()", {"L": cr})) == repr(torch.nn.CosineSimilarity())

@@ -31,6 +31,7 @@ from .activation import (
 )
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv1d, Conv2d
+from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout, Dropout2d
 from .linear import Flatten, Identity, Linear, Unflatten
 from .loss import (
@@ -57,6 +58,7 @@ from .sparse import Embedding
 
 __all__ = [
     "Module", "Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Dropout2d", "Softmax2d", "Sequential",
+    "CosineSimilarity", "PairwiseDistance",
     "ModuleList", "ModuleDict",
     "Sigmoid", "Tanh", "ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish", "Softplus",
     "Softsign", "Hardtanh", "Hardsigmoid", "Hardswish", "LogSigmoid", "Tanhshrink", "Softshrink", "Hardshrink",
