@@ -87,7 +87,7 @@ def _bind() -> None:
     for name in ("reshape", "view", "view_as", "reshape_as", "flatten", "unflatten", "squeeze", "unsqueeze",
                  "permute", "transpose", "t", "swapaxes", "movedim", "expand", "expand_as", "broadcast_to",
                  "split", "chunk", "unbind", "narrow", "flip", "repeat", "gather", "index_select", "tril", "triu",
-                 "tile", "ravel"):
+                 "tile", "ravel", "roll", "repeat_interleave"):
         setattr(T, name, getattr(shape, name))
     T.swapdims = shape.swapaxes
     for name in ("where", "clamp", "clip", "clamp_min", "clamp_max", "masked_fill"):
@@ -119,7 +119,8 @@ def _bind() -> None:
     T.size = Tensor.size
     from .ops import sorting
 
-    for name in ("sort", "argsort", "topk", "nonzero", "argwhere", "masked_select", "unique", "diag", "trace"):
+    for name in ("sort", "argsort", "topk", "nonzero", "argwhere", "masked_select", "unique", "diag", "trace",
+                 "median"):
         setattr(T, name, getattr(sorting, name))
     T.diagonal = sorting.diagonal_
     T.T = property(lambda self: shape.permute(self, tuple(reversed(range(self._data.ndim)))))

@@ -107,7 +107,9 @@ from .ops.shape import (
     permute,
     ravel,
     repeat,
+    repeat_interleave,
     reshape,
+    roll,
     split,
     squeeze,
     stack,
@@ -123,7 +125,7 @@ from .ops.shape import (
     vstack,
 )
 from .ops.softmax import log_softmax, softmax
-from .ops.sorting import argsort, argwhere, diag, masked_select, nonzero, sort, topk, trace, unique
+from .ops.sorting import argsort, argwhere, diag, masked_select, median, nonzero, sort, topk, trace, unique
 from .ops.sorting import diagonal_ as diagonal
 
 subtract, multiply, divide, negative, true_divide = sub, mul, div, neg, div
@@ -146,5 +148,5 @@ __all__ = [
     "subtract", "multiply", "divide", "negative", "true_divide", "absolute", "arctan", "arcsin", "arccos",
     "greater", "less", "greater_equal", "less_equal", "not_equal", "swapdims",
     "argsort", "argwhere", "diag", "diagonal", "masked_select", "nonzero", "sort", "topk", "trace", "unique",
-    "meshgrid", "tile", "ravel", "einsum",
+    "meshgrid", "tile", "ravel", "einsum", "roll", "repeat_interleave", "median",
 ]

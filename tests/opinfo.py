@@ -536,6 +536,14 @@ shape_op("einsum.implicit_broadcast", lambda m, a, b: m.einsum("...ij,j", a, b),
          lambda r: (uniform(r, (2, 3, 4)), uniform(r, (4,))), covers=("einsum",))
 shape_op("einsum.sum_one_operand", lambda m, a, b: m.einsum("ij,k->i", a, b),
          lambda r: (_x23(r), uniform(r, (4,))), covers=("einsum",))
+shape_op("roll", lambda m, x, *a: m.roll(x, *a), lambda r: (_x23(r), 1), lambda r: (_x23(r), (1, -2), (0, 1)),
+         lambda r: (_x234(r), 5, 2))
+shape_op("repeat_interleave", lambda m, x, *a: m.repeat_interleave(x, *a), lambda r: (_x23(r), 2),
+         lambda r: (_x23(r), 2, 1), lambda r: (_x23(r), np.array([1, 3]), 0))
+shape_op("median", lambda m, x: m.median(x), lambda r: (distinct(r, (3, 4)),), lambda r: (distinct(r, (5,)),))
+shape_op("median.dim", lambda m, x: m.median(x, 1).values, lambda r: (distinct(r, (3, 4)),), covers=("median",))
+shape_op("median.keepdim", lambda m, x: m.median(x, 0, True).values, lambda r: (distinct(r, (4, 3)),),
+         covers=("median",))
 shape_op("gather", lambda m, x, d, i: m.gather(x, d, i),
          lambda r: (uniform(r, (3, 4)), 1, np.array([[0, 0, 3], [1, 2, 1], [3, 3, 3]])),
          lambda r: (uniform(r, (3, 4)), 0, np.array([[0, 2, 2, 2]])),

@@ -314,6 +314,8 @@ GRAD_FN_NAME_DIFFERS = {
     "div.rscalar": "c / x is reciprocal·c in PyTorch (MulBackward0)",
     "__rtruediv__": "c / x is reciprocal·c in PyTorch (MulBackward0)",
     "matmul": "batched/vector products end in view nodes (UnsafeViewBackward0, SqueezeBackward4, MvBackward0)",
+    **{name: "composite here (cat of narrowed pieces, index_select, sort then narrow); one node in PyTorch"
+       for name in ("roll", "repeat_interleave", "median", "median.dim", "median.keepdim")},
     **{name: "PyTorch's einsum is a composite of bmm/permute/view: its last node is a view (one EinsumBackward0 here)"
        for name in ("einsum", "einsum.batched", "einsum.implicit_broadcast", "einsum.sum_one_operand")},
     "masked_fill": "recorded as a where (WhereBackward0)", "masked_fill.tensor_value": "recorded as a where",

@@ -683,3 +683,38 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
     if swap:
         grids[0], grids[1] = grids[1], grids[0]
     return tuple(grids)
+
+
+def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    """Rotate elements along ``dims`` by ``shifts`` (the flattened tensor when ``dims`` is None): a
+    concatenation of two narrowed pieces per dimension, so the gradient rolls back."""
+    if dims is None:
+        shape = input._data.shape
+        return reshape(roll(reshape(input, (-1,)), shifts, 0), shape)
+    shifts_t = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
+    dims_t = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
+    if len(shifts_t) != len(dims_t):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims_t)}")
+    out = input
+    for sh, d in zip(shifts_t, dims_t):
+        d = wrap_dim(d, input._data.ndim)
+        n = input._data.shape[d]
+        k = int(sh) % n if n else 0
+        if k:
+            out = cat([narrow(out, d, n - k, k), narrow(out, d, 0, n - k)], d)
+    return out
+
+
+def repeat_interleave(input: Tensor, repeats: Any, dim: Any = None, *, output_size: Any = None) -> Tensor:
+    """Each element (or slice along ``dim``) repeated ``repeats`` times in place, [a, b] → [a, a, b, b]
+    (``repeats`` a number or one count per element); an index_select, so the gradient sums the copies."""
+    if dim is None:
+        input, d = reshape(input, (-1,)), 0
+    else:
+        d = wrap_dim(dim, input._data.ndim)
+    reps = repeats._data if isinstance(repeats, Tensor) else np.asarray(repeats)
+    n = input._data.shape[d]
+    if reps.ndim and reps.shape[0] != n:
+        raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
+                           f"{reps.shape[0]} and input.size({d}) = {n}")
+    return index_select(input, d, wrap(np.repeat(np.arange(n), reps)))
