@@ -596,3 +596,37 @@ def test_user_defined_optimizer_subclass():
     np.testing.assert_allclose(p.detach().numpy(), [0.684], rtol=1e-6)
     assert opt.state_dict() == {"state": {0: {"calls": 3}},
                                 "param_groups": [{"lr": 0.0125, "initial_lr": 0.1, "params": [0]}]}
+
+
+@needs_torch
+@pytest.mark.parametrize("kw", [{"lr": 0.5, "history_size": 10}, {"lr": 1.0, "max_iter": 5},
+                                {"lr": 0.1, "tolerance_change": 1e-3, "history_size": 3}])
+def test_lbfgs_on_rosenbrock_matches_torch(kw):
+    """float64: the same iterates, closure evaluations and iteration counts as PyTorch's L-BFGS."""
+    torch = require_torch()
+    results = []
+    for L in (torch, cr):
+        x = L.tensor([-1.5, 2.0], dtype=L.float64, requires_grad=True)
+        opt = L.optim.LBFGS([x], **kw)
+
+        def closure(L=L, x=x, opt=opt):
+            opt.zero_grad()
+            loss = (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2
+            loss.backward()
+            return loss
+
+        losses = [opt.step(closure).item() for _ in range(6)]
+        results.append((x.detach().numpy().copy(), losses, opt.state[x]["func_evals"], opt.state[x]["n_iter"]))
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-8, atol=1e-9)  # (losses near 0 cancel)
+    assert results[1][2:] == results[0][2:]
+
+
+def test_lbfgs_refuses_groups_and_strong_wolfe():
+    p = cr.tensor([1.0], requires_grad=True)
+    with pytest.raises(ValueError, match="LBFGS doesn't support per-parameter options"):
+        optim.LBFGS([{"params": [p]}, {"params": [cr.tensor([2.0], requires_grad=True)]}])
+    with pytest.raises(NotImplementedError, match="strong_wolfe"):
+        optim.LBFGS([p], line_search_fn="strong_wolfe")
+    with pytest.raises(RuntimeError, match="only 'strong_wolfe' is supported"):
+        optim.LBFGS([p], line_search_fn="armijo")
