@@ -18,7 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, check_hyperparameters, count_step, lerp_, params_with_grad
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    adam_moments,
+    check_hyperparameters,
+    count_step,
+    decay_weights,
+    params_with_grad,
+)
 
 
 class Adam(Optimizer):
@@ -44,22 +52,13 @@ class Adam(Optimizer):
         weight_decay = group["weight_decay"]
         amsgrad = group["amsgrad"]
         decoupled = group["decoupled_weight_decay"]
-        lerp_w = 1 - beta1
         state = self.state
         for p, w, g in params_with_grad(group):
             st, step = count_step(state, p, "exp_avg", "exp_avg_sq", *(("max_exp_avg_sq",) if amsgrad else ()))
             m = st["exp_avg"]._data
             v = st["exp_avg_sq"]._data
-            if weight_decay != 0:
-                if decoupled:
-                    w *= 1 - lr * weight_decay
-                else:
-                    g = g + weight_decay * w
-            lerp_(m, g, lerp_w)  # m.lerp_(g, 1 - beta1), torch's two-sided formula (exact at weight 1)
-            v *= beta2
-            t = np.multiply(g, 1 - beta2)
-            t *= g
-            v += t
+            g = decay_weights(w, g, lr, weight_decay, decoupled)
+            t = adam_moments(m, v, g, beta1, beta2)
             bias_correction1 = 1 - beta1**step
             bias_correction2_sqrt = (1 - beta2**step) ** 0.5
             step_size = lr / bias_correction1

@@ -16,7 +16,15 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, check_hyperparameters, count_step, lerp_, params_with_grad
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    adam_moments,
+    check_hyperparameters,
+    count_step,
+    decay_weights,
+    params_with_grad,
+)
 
 
 class NAdam(Optimizer):
@@ -48,22 +56,14 @@ class NAdam(Optimizer):
             if "exp_avg" not in st:
                 st["exp_avg"] = Tensor._wrap(np.zeros_like(w))
                 st["exp_avg_sq"] = Tensor._wrap(np.zeros_like(w))
-            if weight_decay != 0:
-                if decoupled:
-                    w *= 1 - lr * weight_decay
-                else:
-                    g = g + weight_decay * w
+            g = decay_weights(w, g, lr, weight_decay, decoupled)
             mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * psi)))
             mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * psi)))
             mp = st["mu_product"]._data
             mp *= mu  # a float32 scalar, as PyTorch keeps it
             mu_product = float(mp)
             m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
-            lerp_(m, g, 1 - beta1)
-            v *= beta2
-            t = np.multiply(g, 1 - beta2)
-            t *= g
-            v += t
+            adam_moments(m, v, g, beta1, beta2)
             denom = v / (1 - beta2**step)
             np.sqrt(denom, out=denom)
             denom += eps

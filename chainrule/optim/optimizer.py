@@ -88,6 +88,28 @@ def count_step(state: Any, p: Tensor, *buffers: str) -> tuple[dict[str, Any], fl
     return st, float(step_arr)
 
 
+def adam_moments(m: np.ndarray, v: np.ndarray, g: np.ndarray, beta1: float, beta2: float) -> np.ndarray:
+    """Adam's running moments, in place and in PyTorch's rounding order: m = lerp(m, g, 1 − β₁),
+    v = β₂ v + ((1 − β₂) g) g. Returns the scratch array (free for the caller to reuse)."""
+    lerp_(m, g, 1 - beta1)
+    v *= beta2
+    t = np.multiply(g, 1 - beta2)
+    t *= g
+    v += t
+    return t
+
+
+def decay_weights(w: np.ndarray, g: np.ndarray, lr: float, weight_decay: float, decoupled: bool) -> np.ndarray:
+    """Weight decay before an Adam-family step: p *= 1 − lr·λ (decoupled, AdamW-style, in place) or
+    g + λ p (L2, a new gradient array); returns the gradient to use."""
+    if weight_decay == 0:
+        return g
+    if decoupled:
+        w *= 1 - lr * weight_decay
+        return g
+    return g + weight_decay * w
+
+
 def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
     """``start.lerp_(end, weight)`` with PyTorch's two-sided formula (exact at both ends)."""
     t = end - start

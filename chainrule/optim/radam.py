@@ -17,7 +17,15 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, check_hyperparameters, count_step, lerp_, params_with_grad
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    adam_moments,
+    check_hyperparameters,
+    count_step,
+    decay_weights,
+    params_with_grad,
+)
 
 
 class RAdam(Optimizer):
@@ -42,17 +50,9 @@ class RAdam(Optimizer):
         state = self.state
         for p, w, g in params_with_grad(group):
             st, step = count_step(state, p, "exp_avg", "exp_avg_sq")
-            if weight_decay != 0:
-                if decoupled:
-                    w *= 1 - lr * weight_decay
-                else:
-                    g = g + weight_decay * w
+            g = decay_weights(w, g, lr, weight_decay, decoupled)
             m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
-            lerp_(m, g, 1 - beta1)
-            v *= beta2
-            t = np.multiply(g, 1 - beta2)
-            t *= g
-            v += t
+            adam_moments(m, v, g, beta1, beta2)
             bias_correction1 = 1 - beta1**step
             bias_correction2 = 1 - beta2**step
             update = m / bias_correction1
