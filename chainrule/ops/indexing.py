@@ -39,8 +39,13 @@ class TwoStep:
 
 
 def _two_step(idx: tuple[Any, ...]) -> TwoStep | None:
-    has_int = any(type(i) is int or isinstance(i, np.integer) for i in idx)
-    has_array = any(isinstance(i, _ndarray) and i.ndim > 0 for i in idx)
+    # one pass, on the common index (ints and slices only) no more than a few type tests
+    has_int = has_array = False
+    for i in idx:
+        if type(i) is int or isinstance(i, np.integer):
+            has_int = True
+        elif type(i) is _ndarray and i.ndim > 0:
+            has_array = True
     if not (has_int and has_array):
         return None
     basic: list[Any] = []

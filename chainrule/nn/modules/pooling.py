@@ -41,16 +41,22 @@ def _as_batched(input: Tensor, name: str) -> tuple[Tensor, bool]:
     return (reshape(input, (1, *input.shape)), True) if input.dim() == 3 else (input, False)
 
 
+def _window_args(input: Tensor, name: str, kernel_size: Any, stride: Any, padding: Any
+                 ) -> tuple[Tensor, bool, tuple[int, int], tuple[int, int], tuple[int, int]]:
+    """(batched input, was unbatched, kernel, stride (the kernel by default, as PyTorch), padding)."""
+    x, unbatched = _as_batched(input, name)
+    k = _pair(kernel_size)
+    return x, unbatched, k, (k if stride is None or stride == [] else _pair(stride)), _pair(padding)
+
+
 def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
     """``F.max_pool2d``: the maximum of each window (stride defaults to the kernel size); the gradient
     goes to the window's first maximum."""
     if return_indices:
         raise NotImplementedError("max_pool2d(return_indices=True) is not supported by chainrule yet")
-    x, unbatched = _as_batched(input, "max_pool2d")
-    k = _pair(kernel_size)
-    s = k if stride is None or stride == [] else _pair(stride)
-    p, d = _pair(padding), _pair(dilation)
+    x, unbatched, k, s, p = _window_args(input, "max_pool2d", kernel_size, stride, padding)
+    d = _pair(dilation)
     out_hw, pads = _geometry(x, k, s, p, d, ceil_mode)
     cols = windows(x, k, s, pads, d, out_hw, value=float("-inf"))  # (N, C, kh, kw, Ho, Wo)
     n, c = x.shape[:2]
@@ -63,10 +69,7 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     """``F.avg_pool2d``: the mean of each window (zero padding counted unless ``count_include_pad=False``)."""
     if ceil_mode:
         raise NotImplementedError("avg_pool2d(ceil_mode=True) is not supported by chainrule yet")
-    x, unbatched = _as_batched(input, "avg_pool2d")
-    k = _pair(kernel_size)
-    s = k if stride is None or stride == [] else _pair(stride)
-    p = _pair(padding)
+    x, unbatched, k, s, p = _window_args(input, "avg_pool2d", kernel_size, stride, padding)
     out_hw, pads = _geometry(x, k, s, p, (1, 1), False)
     n, c = x.shape[:2]
     total = reduce_sum(reshape(windows(x, k, s, pads, (1, 1), out_hw), (n, c, -1, *out_hw)), 2)
