@@ -60,11 +60,16 @@ def load_torch() -> Any | None:
 
 @contextlib.contextmanager
 def thread_limit(n: int | None, torch: Any | None = None) -> Iterator[None]:
-    """Cap BLAS/OpenMP pools (threadpoolctl) and torch's intra-op pool to ``n`` threads inside the block."""
+    """Cap BLAS/OpenMP pools (threadpoolctl), torch's intra-op pool and chainrule's kernel threads
+    (``chainrule.set_num_threads``, which also caps BLAS) to ``n`` threads inside the block."""
     if n is None:
         yield
         return
+    from chainrule import _kernels
+
     old_torch = torch.get_num_threads() if torch is not None else None
+    old_kernels = _kernels.get_threads()
+    _kernels.set_threads(n)
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # without it only torch can be capped; recorded in the machine info
@@ -78,6 +83,7 @@ def thread_limit(n: int | None, torch: Any | None = None) -> Iterator[None]:
             with threadpool_limits(limits=n):
                 yield
     finally:
+        _kernels.set_threads(old_kernels)
         if torch is not None:
             torch.set_num_threads(old_torch)
 

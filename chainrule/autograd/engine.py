@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from .._errstate import silent
+from .._kernels import owns_memory
 from .grad_mode import ANOMALY, GRAD_ENABLED
 from .graph import EDIT_EPOCH, FREED_MSG, Node, check_versions
 from .namespace import ARRAY, TENSOR, sum_to
@@ -422,7 +423,7 @@ def _accumulate(grads: dict[Node, Any], fn: Node, idx: int, g: Any) -> None:
 
 def _own(g: np.ndarray) -> np.ndarray:
     """A gradient array that nothing else aliases (pass-through formulas return views and shared arrays)."""
-    if g.base is not None or not g.flags.writeable or not g.flags.owndata:
+    if not (g.flags.writeable and owns_memory(g)):
         return np.array(g)
     return g
 
@@ -457,10 +458,12 @@ def _shared(g: np.ndarray, own_refs: int = _OWN_REFS) -> bool:
     # From _accumulate_leaf, referenced by: the caller's ``lg``, the caller's argument, this frame's
     # ``g`` and getrefcount's argument (``own_refs`` = 4). Anything more (another leaf, a user's
     # grad_outputs, a saved value) means shared.
-    if g.base is not None or sys.getrefcount(g) > own_refs:
+    if sys.getrefcount(g) > own_refs:
         return True
-    flags = g.flags  # (a new flags object per access, holding a reference to g: count first)
-    return not flags.owndata or not flags.writeable
+    flags = g.flags  # (flags and owns_memory hold references to g while they run: count first)
+    if not flags.writeable:
+        return True
+    return not (flags.owndata if g.base is None else owns_memory(g))
 
 
 def _store_retained(node: Node, g: Any) -> Any:

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _kernels
 from .._errstate import silent
 from ..autograd.graph import _TYPE_NAMES, SAVE_INPUTS
 from . import _special
@@ -280,7 +281,10 @@ class GeluBackward0(Node):
 
 
 def _gelu_grad_array(g: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """G·(Φ(x) + x·φ(x)), in place on one buffer."""
+    """G·(Φ(x) + x·φ(x)), in place on one buffer (large float32: fused in ops/_kernels.py)."""
+    fast = _kernels.gelu_backward(g, x)
+    if fast is not None:
+        return fast
     d = _special.gelu_derivative(x)
     d *= g
     return d
@@ -297,6 +301,9 @@ def _gelu_array(A: np.ndarray, approximate: str) -> np.ndarray:
         T *= A
         T *= 0.5
         return T
+    fast = _kernels.gelu(A)
+    if fast is not None:
+        return fast
     T = _special.normal_cdf(A)
     T *= A
     return T

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _kernels
 from .._errstate import silent
 from . import selection as _sel
 from ._consts import EPS_12, MINUS_100, ONE
@@ -246,22 +247,31 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     X, cdim, idx, tw, valid, W, count = _class_targets(X0, target._data, weight, ignore_index)
     eps = float(label_smoothing)
     C = X.shape[cdim]
-    m = X.max(axis=cdim, keepdims=True) if X.size else np.zeros((1,) * X.ndim, X.dtype)
-    if not np.isfinite(m).all():  # rows of ±inf: shift by 0 there, as softmax does
-        m = np.where(np.isfinite(m), m, 0).astype(X.dtype)
-    sh = X - m
-    picked = np.take_along_axis(sh, idx, cdim)
+    want_softmax = input._rg and GRAD_ENABLED[0]
+    # one fused pass gives the softmax, the shift and the log-sum (large float32, class axis last)
+    fast = None if eps else _kernels.softmax_stats(X, cdim, want_softmax)
     cw = valid_e = None
-    if eps:
-        Wv = None if W is None else _class_view(W, X.ndim, cdim)
-        sw = (sh if Wv is None else sh * Wv).sum(axis=cdim, keepdims=True)
-        wsum = float(C if W is None else W.sum())
-        cw = (eps / C) * (np.ones((C,) + (1,) * (X.ndim - cdim - 1), X.dtype) if Wv is None else Wv)
-        valid_e = None if valid is None else np.expand_dims(valid, cdim).astype(X.dtype)
+    if fast is not None:
+        s, m, lse = fast
+        picked = np.take_along_axis(X, idx, cdim) - m
+    else:
+        # shifted by the max even where it is ±inf: such rows give NaN, as in PyTorch's log_softmax
+        m = X.max(axis=cdim, keepdims=True) if X.size else np.zeros((1,) * X.ndim, X.dtype)
+        with silent():
+            sh = X - m
+        picked = np.take_along_axis(sh, idx, cdim)
+        if eps:
+            Wv = None if W is None else _class_view(W, X.ndim, cdim)
+            with silent():
+                sw = (sh if Wv is None else sh * Wv).sum(axis=cdim, keepdims=True)
+            wsum = float(C if W is None else W.sum())
+            cw = (eps / C) * (np.ones((C,) + (1,) * (X.ndim - cdim - 1), X.dtype) if Wv is None else Wv)
+            valid_e = None if valid is None else np.expand_dims(valid, cdim).astype(X.dtype)
     with silent():
-        e = np.exp(sh, out=sh)
-        se = e.sum(axis=cdim, keepdims=True)
-        lse = np.log(se)
+        if fast is None:
+            e = np.exp(sh, out=sh)
+            se = e.sum(axis=cdim, keepdims=True)
+            lse = np.log(se)
         tw_e = tw.reshape(idx.shape)
         elems = -tw_e * (picked - lse)
         if eps:
@@ -272,10 +282,11 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     elems = elems.squeeze(cdim).astype(X.dtype, copy=False)
     if elems.shape != target._data.shape:
         elems = elems.reshape(target._data.shape)
-    if not (input._rg and GRAD_ENABLED[0]):  # no backward coming: skip the softmax
+    if not want_softmax:  # no backward coming: skip the softmax
         return finish(CrossEntropyBackward, elems, red, (input,), count=count)
-    with silent():
-        s = np.divide(e, se, out=e)  # the softmax, kept for the backward pass
+    if fast is None:
+        with silent():
+            s = np.divide(e, se, out=e)  # the softmax, kept for the backward pass
     coef = tw_e * (1.0 - eps) if eps else tw_e
     Q = coef if cw is None else coef + float(cw.sum()) * (1 if valid_e is None else valid_e)
     out = finish(CrossEntropyBackward, elems, red, (input,), count=count, dim=cdim, idx=idx, tw=coef, cw=cw,

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _kernels
 from .._dtype import _default
 from .._errstate import quiet as _quiet
 from ..autograd.graph import SAVE_INPUTS, SAVE_OUTPUT
@@ -229,6 +230,8 @@ class SigmoidBackward0(Node):
     saves = SAVE_OUTPUT
 
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
+        if not F.is_tensor and y.size >= _kernels.MIN_SIZE and (fast := _kernels.sigmoid_backward(g, y)) is not None:
+            return (fast,)  # the same formula, fused (ops/_kernels.py)
         return (g * (y * F.one_minus(y)),)
 
 

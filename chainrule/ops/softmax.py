@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _kernels
 from .._dtype import as_dtype
 from .._errstate import silent
 from ..autograd.graph import SAVE_OUTPUT
@@ -41,21 +42,31 @@ def _prep(input: Tensor, dim: Any, dtype: Any, name: str) -> tuple[np.ndarray, i
     return A, (wrap_dim(dim, A.ndim) if A.ndim else 0)
 
 
+def _shifted(A: np.ndarray, d: int) -> np.ndarray:
+    """A − max along d. Like PyTorch, the max is used even where it is ±inf: a row holding +inf, or
+    only −inf, becomes NaN (inf − inf), and its softmax is NaN throughout."""
+    return A - A.max(axis=d, keepdims=True) if A.shape[d] else A.copy()
+
+
 def softmax_array(A: np.ndarray, d: int) -> np.ndarray:
     if A.ndim == 0:
         return np.ones_like(A)
-    m = A.max(axis=d, keepdims=True) if A.shape[d] else np.zeros((), A.dtype)
+    fast = _kernels.softmax(A, d)
+    if fast is not None:
+        return fast
     with silent():
-        e = np.exp(A - np.where(np.isfinite(m), m, 0) if m.ndim else A)
+        e = np.exp(_shifted(A, d))
         return e / e.sum(axis=d, keepdims=True)
 
 
 def log_softmax_array(A: np.ndarray, d: int) -> np.ndarray:
     if A.ndim == 0:
         return np.zeros_like(A)
-    m = A.max(axis=d, keepdims=True) if A.shape[d] else np.zeros((), A.dtype)
+    fast = _kernels.log_softmax(A, d)
+    if fast is not None:
+        return fast
     with silent():
-        shifted = A - np.where(np.isfinite(m), m, 0)
+        shifted = _shifted(A, d)
         return shifted - np.log(np.exp(shifted).sum(axis=d, keepdims=True))
 
 
@@ -70,6 +81,8 @@ class SoftmaxBackward0(Node):
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         if y.ndim == 0:
             return (g * 0,)
+        if not F.is_tensor and (fast := _kernels.softmax_backward(g, y, self.dim)) is not None:
+            return (fast,)
         gy = g * y
         return (gy - y * F.sum(gy, axis=self.dim, keepdims=True),)
 
@@ -85,6 +98,8 @@ class LogSoftmaxBackward0(Node):
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         if y.ndim == 0:
             return (g * 0,)
+        if not F.is_tensor and (fast := _kernels.log_softmax_backward(g, y, self.dim)) is not None:
+            return (fast,)
         return (g - F.exp(y) * F.sum(g, axis=self.dim, keepdims=True),)
 
 
