@@ -108,18 +108,29 @@ def set_printoptions(precision: object = None, threshold: object = None, edgeite
 
 
 def set_num_threads(n: object) -> None:
-    """Cap BLAS threads when threadpoolctl is installed (PyTorch's ``set_num_threads``)."""
+    """Threads for chainrule's fused kernels, and for BLAS when threadpoolctl is installed (PyTorch's
+    ``set_num_threads``: the intra-op thread count)."""
+    import builtins  # (``int`` and ``bool`` here are chainrule's dtypes)
+
+    if isinstance(n, builtins.bool) or not isinstance(n, builtins.int):
+        raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
+    if n <= 0:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    from . import _kernels
+
+    _kernels.set_threads(n)
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover
         return
-    threadpool_limits(n)  # type: ignore[arg-type]
+    threadpool_limits(n)
 
 
-def get_num_threads() -> object:
-    import os
+def get_num_threads() -> int:
+    """The thread count set by ``set_num_threads`` (default: the CPUs this process may use)."""
+    from . import _kernels
 
-    return os.cpu_count() or 1
+    return _kernels.get_threads()
 
 
 def use_deterministic_algorithms(mode: object, *, warn_only: object = False) -> None:

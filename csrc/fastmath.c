@@ -173,7 +173,7 @@ TARGET static inline V8 exp8(V8 x) {
     p = _mm256_fmadd_ps(p, r, SET(4.1665795894e-2f));
     p = _mm256_fmadd_ps(p, r, SET(1.6666665459e-1f));
     p = _mm256_fmadd_ps(p, r, SET(5.0000001201e-1f));
-    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, SET(1.0f)));
+    p = _mm256_add_ps(_mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r), SET(1.0f)); /* 1 + (r + r²P): one rounding at the end */
     __m256i ni = _mm256_cvtps_epi32(n);
     __m256i bias = _mm256_set1_epi32(127);
     /* n in [-126, 127]: 2^n is one normal float, built from its exponent bits */
