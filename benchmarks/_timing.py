@@ -237,6 +237,12 @@ def _calibrate(fn: Callable[[], object], min_time: float) -> int:
     return max(1, round(n * min_time / max(t, 1e-9)))
 
 
+# A pause before each library's timed loop. PyTorch's OpenMP workers spin for several ms after each
+# parallel region (libgomp's default wait policy); without the pause they take the cores from whichever
+# library is timed next (measured: chainrule's 2-thread gelu 3.4 -> 3.9 ms right after PyTorch's loop).
+SETTLE_S = 0.02
+
+
 def _loop(fn: Callable[[], object], n: int) -> float:
     clock = _clock[0]
     t0 = clock()
@@ -259,6 +265,7 @@ def time_calls(fns: dict[str, Callable[[], object]], repeats: int = 7, min_time:
     times: dict[str, list[float]] = {name: [] for name in loops}
     for _ in range(repeats):
         for name, n in loops.items():
+            time.sleep(SETTLE_S)
             times[name].append(_loop(fns[name], n))
     for name, ts in times.items():
         out[name] = Timing(statistics.median(ts), min(ts), ts, {"loops": loops[name]}).as_dict()

@@ -110,9 +110,8 @@ def set_printoptions(precision: object = None, threshold: object = None, edgeite
 def set_num_threads(n: object) -> None:
     """Threads for chainrule's fused kernels, and for BLAS when threadpoolctl is installed (PyTorch's
     ``set_num_threads``: the intra-op thread count)."""
-    import builtins  # (``int`` and ``bool`` here are chainrule's dtypes)
-
-    if isinstance(n, builtins.bool) or not isinstance(n, builtins.int):
+    # (``int`` and ``bool`` in this module are chainrule's dtypes)
+    if isinstance(n, _builtins.bool) or not isinstance(n, _builtins.int):
         raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
     if n <= 0:
         raise RuntimeError("set_num_threads expects a positive integer")
@@ -126,7 +125,7 @@ def set_num_threads(n: object) -> None:
     threadpool_limits(n)
 
 
-def get_num_threads() -> int:
+def get_num_threads() -> _builtins.int:
     """The thread count set by ``set_num_threads`` (default: the CPUs this process may use)."""
     from . import _kernels
 

@@ -126,7 +126,9 @@ def test_gelu_kernel_matches_numpy_formula_and_float64() -> None:
     want[np.isnan(x64)] = np.nan
     want[x64 == -np.inf] = np.nan  # −inf·Φ(−inf) = −inf·0
     finite = np.isfinite(want) & (np.abs(want) > 1e-30)
-    assert np.max(np.abs(fast[finite] - want[finite]) / np.abs(want[finite])) < 1e-6
+    rel = np.abs(fast[finite] - want[finite]) / np.abs(want[finite])
+    assert rel.max() < 5e-6  # (e^(−x²/2) from float32 x²: 4e-6 at |x| = 14, where PyTorch's is 0)
+    assert rel[np.abs(x[finite]) <= 4].max() < 1e-6  # PyTorch's: 1e-3 at x ≈ −4
 
 
 @needs_simd
@@ -384,6 +386,6 @@ def test_gelu_tail_coefficients_agree_between_c_and_python() -> None:
     src = (Path(__file__).resolve().parents[1] / "csrc" / "fastmath.c").read_text()
     body = src[src.index("normal_cdf8(V8 x"):]
     body = body[: body.index("p = _mm256_mul_ps(p, t);")]
-    coeffs = [float(v) for v in re.findall(r"SET\(([-0-9.e]+)f\)\)?;", body)]
+    coeffs = [float(v) for v in re.findall(r"(?:V8 p = SET|p = _mm256_fmadd_ps\(p, t, SET)\(([-0-9.e]+)f\)", body)]
     assert coeffs == list(_special._TAIL_COEFFS)
-    assert f"SET({_special._TAIL_P}f * 0.70710678118654752f)" in body
+    assert f"SET({_special._TAIL_T_SCALE!r}f)" in body
