@@ -150,3 +150,17 @@ __all__ = [
     "argsort", "argwhere", "diag", "diagonal", "masked_select", "nonzero", "sort", "topk", "trace", "unique",
     "meshgrid", "tile", "ravel", "einsum", "roll", "repeat_interleave", "median",
 ]
+
+# Families added in the third session; each module lists its public names in ``__all__``.
+from .ops.decompositions import *  # noqa: E402,F401,F403
+from .ops.decompositions import __all__ as _decompositions_all  # noqa: E402
+from .ops.math_extra import *  # noqa: E402,F401,F403
+from .ops.math_extra import __all__ as _math_extra_all  # noqa: E402
+from .ops.scatter import *  # noqa: E402,F401,F403
+from .ops.scatter import __all__ as _scatter_all  # noqa: E402
+from .ops.shape_extra import *  # noqa: E402,F401,F403
+from .ops.shape_extra import __all__ as _shape_extra_all  # noqa: E402
+from .ops.statistics import *  # noqa: E402,F401,F403
+from .ops.statistics import __all__ as _statistics_all  # noqa: E402
+
+__all__ += [*_decompositions_all, *_math_extra_all, *_scatter_all, *_shape_extra_all, *_statistics_all]

@@ -171,3 +171,11 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
 
 def _tname(a: np.ndarray) -> str:
     return {"float32": "Float", "float64": "Double", "float16": "Half"}.get(a.dtype.name, a.dtype.name)
+
+
+# decompositions and the rest of torch.linalg (chainrule/ops/decompositions.py)
+from .ops import decompositions as _decompositions  # noqa: E402
+
+for _name in _decompositions.LINALG_ALL:
+    globals()[_name] = getattr(_decompositions, _name)
+__all__ += _decompositions.LINALG_ALL

@@ -609,3 +609,12 @@ shape_op("diag", lambda m, x, *a: m.diag(x, *a), lambda r: (uniform(r, (3,)),), 
          lambda r: (uniform(r, (3, 4)),), lambda r: (uniform(r, (3, 4)), -1))
 shape_op("diagonal", lambda m, x: m.diagonal(x, 1), lambda r: (uniform(r, (3, 4)),))
 shape_op("trace", lambda m, x: m.trace(x), lambda r: (uniform(r, (3, 3)),), lambda r: (uniform(r, (2, 4)),))
+
+# entries of the families added in the third session, one file each (they append to OPS via ``op``/``shape_op``)
+import opinfo_decompositions  # noqa: E402,F401
+import opinfo_math_extra  # noqa: E402,F401
+import opinfo_nn_layers  # noqa: E402,F401
+import opinfo_nn_losses  # noqa: E402,F401
+import opinfo_scatter  # noqa: E402,F401
+import opinfo_shape_extra  # noqa: E402,F401
+import opinfo_statistics  # noqa: E402,F401

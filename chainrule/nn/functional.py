@@ -15,12 +15,17 @@ from ..ops.activation import __all__ as _activation_all
 from ..ops.inplace import relu_  # noqa: F401  (F.relu_: relu written in place)
 from ..ops.loss import *  # noqa: F401,F403
 from ..ops.loss import __all__ as _loss_all
+from .functional_layers import *  # noqa: F401,F403
+from .functional_layers import CATALOGUED as _layers_catalogued
+from .functional_losses_extra import *  # noqa: F401,F403
+from .functional_losses_extra import CATALOGUED as _losses_extra_catalogued
 from .modules.conv import conv2d  # noqa: F401  (see __all__)
 from .modules.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d  # noqa: F401
 
-# ``__all__`` is the derivative catalogue's scope (closed-form derivatives); conv2d and the poolings are
-# composites of recorded ops (a window gather, matmul, max, sum), reachable as F.conv2d etc.
-__all__ = list(_activation_all) + list(_loss_all)
+# ``__all__`` is the derivative catalogue's scope (closed-form derivatives); conv2d, the poolings and most of
+# functional_layers are composites of recorded ops (a window gather, matmul, max, sum), reachable as F.conv2d etc.
+
+__all__ = list(_activation_all) + list(_loss_all) + list(_layers_catalogued) + list(_losses_extra_catalogued)
 
 
 def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Any:

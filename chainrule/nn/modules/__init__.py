@@ -69,3 +69,10 @@ __all__ = [
     "ParameterList", "ParameterDict", "RNNBase", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
     "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
 ]
+
+from .layers_extra import *  # noqa: E402,F401,F403
+from .layers_extra import __all__ as _layers_extra_all  # noqa: E402
+from .losses_extra import *  # noqa: E402,F401,F403
+from .losses_extra import __all__ as _losses_extra_all  # noqa: E402
+
+__all__ += [*_layers_extra_all, *_losses_extra_all]
