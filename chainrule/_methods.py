@@ -125,9 +125,9 @@ def _bind() -> None:
     T.diagonal = sorting.diagonal_
     T.T = property(lambda self: shape.permute(self, tuple(reversed(range(self._data.ndim)))))
     T.mT = property(lambda self: shape.transpose(self, -2, -1))
-    from .ops import decompositions, math_extra, scatter, shape_extra, statistics
+    from .ops import decompositions, inplace_extra, math_extra, scatter, shape_extra, statistics
 
-    for family in (decompositions, math_extra, scatter, shape_extra, statistics):
+    for family in (decompositions, math_extra, scatter, shape_extra, statistics, inplace_extra):
         for name, method in family.METHODS.items():
             setattr(T, name, method)
 

@@ -154,6 +154,8 @@ __all__ = [
 # Families added in the third session; each module lists its public names in ``__all__``.
 from .ops.decompositions import *  # noqa: E402,F401,F403
 from .ops.decompositions import __all__ as _decompositions_all  # noqa: E402
+from .ops.inplace_extra import *  # noqa: E402,F401,F403
+from .ops.inplace_extra import __all__ as _inplace_extra_all  # noqa: E402
 from .ops.math_extra import *  # noqa: E402,F401,F403
 from .ops.math_extra import __all__ as _math_extra_all  # noqa: E402
 from .ops.scatter import *  # noqa: E402,F401,F403
@@ -163,4 +165,5 @@ from .ops.shape_extra import __all__ as _shape_extra_all  # noqa: E402
 from .ops.statistics import *  # noqa: E402,F401,F403
 from .ops.statistics import __all__ as _statistics_all  # noqa: E402
 
-__all__ += [*_decompositions_all, *_math_extra_all, *_scatter_all, *_shape_extra_all, *_statistics_all]
+__all__ += [*_decompositions_all, *_inplace_extra_all, *_math_extra_all, *_scatter_all, *_shape_extra_all,
+            *_statistics_all]

@@ -612,6 +612,7 @@ shape_op("trace", lambda m, x: m.trace(x), lambda r: (uniform(r, (3, 3)),), lamb
 
 # entries of the families added in the third session, one file each (they append to OPS via ``op``/``shape_op``)
 import opinfo_decompositions  # noqa: E402,F401
+import opinfo_inplace_extra  # noqa: E402,F401
 import opinfo_math_extra  # noqa: E402,F401
 import opinfo_nn_layers  # noqa: E402,F401
 import opinfo_nn_losses  # noqa: E402,F401
