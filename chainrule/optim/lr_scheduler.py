@@ -789,3 +789,8 @@ class ChainedScheduler(LRScheduler):
 
 
 _LRScheduler = LRScheduler  # the pre-2.0 name, still imported by older code
+
+
+from .cyclic_lr import CyclicLR  # noqa: E402  (its own file: it needs the base class above)
+
+__all__ += ["CyclicLR"]

@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple, TypeVar
 
-from ...autograd.grad_mode import GRAD_ENABLED
+from ...autograd.grad_mode import GRAD_ENABLED, is_grad_enabled
 from ...ops.cast import type_ as _tensor_type_name
 from ...tensor import Tensor, check_device
 from ..parameter import Buffer, Parameter
@@ -138,6 +138,15 @@ class _Registry(dict):
         return dict.__getitem__(self, key)
 
 
+def _add_hook(hooks: dict[int, Callable[..., Any]], hook: Callable[..., Any], prepend: bool) -> RemovableHandle:
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    if prepend:  # dicts keep insertion order: re-insert the others after it
+        for key in [k for k in hooks if k != handle.id]:
+            hooks[key] = hooks.pop(key)
+    return handle
+
+
 class Module:
     """Base class for all neural network modules (``torch.nn.Module``)."""
 
@@ -148,6 +157,8 @@ class Module:
     _non_persistent_buffers_set: set[str]
     _forward_hooks: dict[int, Callable[..., Any]]
     _forward_pre_hooks: dict[int, Callable[..., Any]]
+    _backward_hooks: dict[int, Callable[..., Any]]
+    _backward_pre_hooks: dict[int, Callable[..., Any]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if kwargs:
@@ -163,6 +174,8 @@ class Module:
         setattr_(self, "_modules", _Registry(d))
         setattr_(self, "_forward_hooks", {})
         setattr_(self, "_forward_pre_hooks", {})
+        setattr_(self, "_backward_hooks", {})
+        setattr_(self, "_backward_pre_hooks", {})
 
     # -- calling ----------------------------------------------------------------------------
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -171,20 +184,27 @@ class Module:
     def __call__(self, input: Any = _NO_ARG, /, *args: Any, **kwargs: Any) -> Any:
         # The hot path, one positional input and no hooks, avoids re-packing *args/**kwargs
         # (that alone costs more than a small layer's NumPy work).
-        if input is _NO_ARG or kwargs or self._forward_hooks or self._forward_pre_hooks:
+        if (input is _NO_ARG or kwargs or self._forward_hooks or self._forward_pre_hooks or self._backward_hooks
+                or self._backward_pre_hooks):
             return self._call_general(() if input is _NO_ARG else (input, *args), kwargs)
         if args:  # a loss: (input, target)
             return self.forward(input, *args)
         return self.forward(input)
 
     def _call_general(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        if not (self._forward_hooks or self._forward_pre_hooks):
+        backward_hooks = (self._backward_hooks or self._backward_pre_hooks) and is_grad_enabled()
+        if not (self._forward_hooks or self._forward_pre_hooks or backward_hooks):
             return self.forward(*args, **kwargs)
         for hook in list(self._forward_pre_hooks.values()):
             res = hook(self, args)
             if res is not None:
                 args = res if isinstance(res, tuple) else (res,)
-        out = self.forward(*args, **kwargs)
+        if backward_hooks:
+            from .backward_hooks import call_with_backward_hooks
+
+            out = call_with_backward_hooks(self, self.forward, args, kwargs)
+        else:
+            out = self.forward(*args, **kwargs)
         for hook in list(self._forward_hooks.values()):
             res = hook(self, args, out)
             if res is not None:
@@ -202,6 +222,16 @@ class Module:
         handle = RemovableHandle(self._forward_pre_hooks)
         self._forward_pre_hooks[handle.id] = hook
         return handle
+
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` once the gradients with respect to the module's
+        inputs are computed; a non-None result replaces ``grad_input`` (see ``backward_hooks.py``)."""
+        return _add_hook(self._backward_hooks, hook, prepend)
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """Call ``hook(module, grad_output)`` when the gradients with respect to the outputs arrive; a non-None
+        result replaces ``grad_output``."""
+        return _add_hook(self._backward_pre_hooks, hook, prepend)
 
     # -- registration -----------------------------------------------------------------------
     def register_parameter(self, name: str, param: Parameter | None) -> None:
