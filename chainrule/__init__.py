@@ -32,6 +32,8 @@ from . import optim  # noqa: E402
 from . import nn  # noqa: E402
 from .compiled_step import CompiledStep, compile_step  # noqa: E402
 from . import linalg  # noqa: E402
+from . import jit, testing  # noqa: E402
+from ._promotion import can_cast, promote_types, result_type, typename  # noqa: E402
 from ._typeinfo import finfo, iinfo  # noqa: E402
 from .ops.inplace import relu_  # noqa: E402  (torch.relu_)
 
@@ -130,6 +132,24 @@ def get_num_threads() -> _builtins.int:
     from . import _kernels
 
     return _kernels.get_threads()
+
+
+_MATMUL_PRECISION = ["highest"]
+
+
+def set_float32_matmul_precision(precision: str) -> None:
+    """Accepted for compatibility: NumPy's BLAS always multiplies float32 in full precision ("highest")."""
+    if precision not in ("highest", "high", "medium"):
+        import warnings
+
+        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current"
+                      "setFloat32MatmulPrecision call has no effect.", UserWarning, stacklevel=2)
+        return
+    _MATMUL_PRECISION[0] = precision
+
+
+def get_float32_matmul_precision() -> str:
+    return _MATMUL_PRECISION[0]
 
 
 def use_deterministic_algorithms(mode: object, *, warn_only: object = False) -> None:

@@ -123,6 +123,8 @@ def _bind() -> None:
                  "median"):
         setattr(T, name, getattr(sorting, name))
     T.diagonal = sorting.diagonal_
+    T.pin_memory = _pin_memory
+    T.is_pinned = lambda self, device=None: False
     T.T = property(lambda self: shape.permute(self, tuple(reversed(range(self._data.ndim)))))
     T.mT = property(lambda self: shape.transpose(self, -2, -1))
     from .ops import decompositions, inplace_extra, math_extra, scatter, shape_extra, statistics
@@ -133,6 +135,11 @@ def _bind() -> None:
 
 
 _NO_COMPARE = (list, tuple, str, dict, set)
+
+
+def _pin_memory(self: Tensor, device: Any = None) -> Tensor:
+    """PyTorch's answer on a machine without an accelerator (chainrule is CPU-only)."""
+    raise RuntimeError("Cannot access accelerator device when none is available.")
 
 
 def _adopt(self: Tensor, other: Tensor) -> Tensor:
