@@ -182,7 +182,8 @@ def jvp(func: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any
     return (*result, _finish(aux)) if has_aux else result
 
 
-def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *, has_aux: bool = False) -> Callable[..., Any]:
+def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *,
+           has_aux: bool = False) -> Callable[..., Any]:
     """The Jacobian ∂f/∂x (output shape + input shape), one reverse pass per output element."""
 
     def wrapper(*args: Any) -> Any:

@@ -15,29 +15,36 @@ def _script(torch):
     grad, grad_and_value, vmap, jacrev, jacfwd, hessian, vjp, jvp, functional_call = (
         getattr(F, n) for n in "grad grad_and_value vmap jacrev jacfwd hessian vjp jvp functional_call".split())
     out = []
-    x=torch.tensor([1.,2.,3.])
-    out=[]
+    x = torch.tensor([1.0, 2.0, 3.0])
     out.append(grad(lambda x: (x**3).sum())(x))
-    out.append(grad(grad(lambda x: (x**3).sum()))(torch.tensor(2.)))
-    out.append(grad_and_value(lambda x,y: (x*y).sum(), argnums=(0,1))(x, x*2))
+    out.append(grad(grad(lambda x: (x**3).sum()))(torch.tensor(2.0)))
+    out.append(grad_and_value(lambda x, y: (x * y).sum(), argnums=(0, 1))(x, x * 2))
     out.append(grad(lambda x: ((x**2).sum(), x.mean()), has_aux=True)(x))
-    try: grad(lambda x: x**2)(x)
-    except Exception as e: out.append((type(e).__name__, str(e)))
-    out.append(vmap(lambda a: a.sum())(torch.ones(3,4)))
-    out.append(vmap(lambda a,b: a*b, in_dims=(0,None))(torch.ones(3,2), torch.tensor([1.,2.])))
-    out.append(vmap(torch.dot)(torch.ones(3,2), torch.ones(3,2)))
-    out.append(vmap(lambda a: (a, a*2), out_dims=(0,1))(torch.ones(3,2))[1].shape)
-    out.append(vmap(lambda a: a.sum(), in_dims=1)(torch.arange(6.).reshape(2,3)))
-    try: vmap(lambda a,b: a+b)(torch.ones(3), torch.ones(4))
-    except Exception as e: out.append((type(e).__name__, str(e)))
-    out.append(jacrev(lambda x: x**2)(x)); out.append(hessian(lambda x: (x**3).sum())(x)); out.append(jacfwd(lambda x,y: x*y, argnums=1)(x, x))
-    o, fn = vjp(lambda x: x**2, x); out.append((o, fn(torch.ones(3))))
+    try:
+        grad(lambda x: x**2)(x)
+    except Exception as e:
+        out.append((type(e).__name__, str(e)))
+    out.append(vmap(lambda a: a.sum())(torch.ones(3, 4)))
+    out.append(vmap(lambda a, b: a * b, in_dims=(0, None))(torch.ones(3, 2), torch.tensor([1.0, 2.0])))
+    out.append(vmap(torch.dot)(torch.ones(3, 2), torch.ones(3, 2)))
+    out.append(vmap(lambda a: (a, a * 2), out_dims=(0, 1))(torch.ones(3, 2))[1].shape)
+    out.append(vmap(lambda a: a.sum(), in_dims=1)(torch.arange(6.0).reshape(2, 3)))
+    try:
+        vmap(lambda a, b: a + b)(torch.ones(3), torch.ones(4))
+    except Exception as e:
+        out.append((type(e).__name__, str(e)))
+    out.append(jacrev(lambda x: x**2)(x))
+    out.append(hessian(lambda x: (x**3).sum())(x))
+    out.append(jacfwd(lambda x, y: x * y, argnums=1)(x, x))
+    o, fn = vjp(lambda x: x**2, x)
+    out.append((o, fn(torch.ones(3))))
     out.append(jvp(lambda x: x**2, (x,), (torch.ones(3),)))
-    m=torch.nn.Linear(3,1)
-    out.append(functional_call(m, {'weight': torch.ones(1,3), 'bias': torch.zeros(1)}, (x,)))
+    m = torch.nn.Linear(3, 1)
+    out.append(functional_call(m, {"weight": torch.ones(1, 3), "bias": torch.zeros(1)}, (x,)))
     out.append(m.weight.shape)
-    out.append(vmap(grad(lambda x: (x**2).sum()))(torch.ones(2,3)))
-    r=grad(lambda x: (x**3).sum())(x); out.append((r.requires_grad, r.grad_fn))
+    out.append(vmap(grad(lambda x: (x**2).sum()))(torch.ones(2, 3)))
+    r = grad(lambda x: (x**3).sum())(x)
+    out.append((r.requires_grad, r.grad_fn))
     return [_fmt(v) for v in out]
 
 
