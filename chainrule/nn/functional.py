@@ -19,6 +19,7 @@ from .functional_layers import *  # noqa: F401,F403
 from .functional_layers import CATALOGUED as _layers_catalogued
 from .functional_losses_extra import *  # noqa: F401,F403
 from .functional_losses_extra import CATALOGUED as _losses_extra_catalogued
+from .modules.attention import scaled_dot_product_attention  # noqa: F401
 from .modules.conv import conv2d  # noqa: F401  (see __all__)
 from .modules.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d  # noqa: F401
 

@@ -76,3 +76,7 @@ from .losses_extra import *  # noqa: E402,F401,F403
 from .losses_extra import __all__ as _losses_extra_all  # noqa: E402
 
 __all__ += [*_layers_extra_all, *_losses_extra_all]
+
+from .attention import MultiheadAttention  # noqa: E402
+
+__all__ += ["MultiheadAttention"]
