@@ -218,7 +218,7 @@ NO_GRAD = {  # not differentiable in PyTorch: values (and dtypes) are still chec
     "eq", "ne", "lt", "le", "gt", "ge", "isclose", "allclose", "equal", "logical_and", "logical_or",
     "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "isnan", "isinf",
     "isfinite", "argmax", "argmin", "any", "all", "count_nonzero", "floor_divide", "argsort", "nonzero",
-    "argwhere", "unique",
+    "argwhere", "unique", "bincount", "histc", "searchsorted", "bucketize", "isin",
 }
 
 
@@ -318,6 +318,11 @@ GRAD_FN_NAME_DIFFERS = {
        for name in ("roll", "repeat_interleave", "median", "median.dim", "median.keepdim")},
     **{name: "PyTorch's einsum is a composite of bmm/permute/view: its last node is a view (one EinsumBackward0 here)"
        for name in ("einsum", "einsum.batched", "einsum.implicit_broadcast", "einsum.sum_one_operand")},
+    **{name: "a composite ending in a reshape (ViewBackward0); PyTorch's ends in SqueezeBackward4"
+       for name in ("quantile", "nanquantile")},
+    **{name: "multiplying or dividing by a Python scalar records MulBackward0/DivBackward0 (PyTorch: ...Backward1)"
+       for name in ("trapezoid", "trapz", "cumulative_trapezoid")},
+    "cdist.mm": "one CdistBackward0 here; PyTorch's matrix-product route for > 25 rows ends in a view",
     "masked_fill": "recorded as a where (WhereBackward0)", "masked_fill.tensor_value": "recorded as a where",
     "var_mean": "two nodes, not one VarMeanBackward0", "std_mean": "two nodes, not one StdMeanBackward0",
     "split": "slices, not one SplitBackward0", "chunk": "slices, not one SplitBackward0",
