@@ -1,7 +1,7 @@
 """Normalisation layers: ``LayerNorm`` and ``BatchNorm1d``/``BatchNorm2d``.
 
-Both are composites of differentiable ops, so their gradients come from the
-ops' own derivatives:
+Both are composites of differentiable ops (their forwards call ``F.layer_norm`` and
+``F.batch_norm`` of ``nn/functional_layers.py``), so their gradients come from the ops' own derivatives:
 
     y = (x - μ) / √(σ² + eps) · γ + β,   σ² the biased variance
 
@@ -22,6 +22,7 @@ from ...ops.pointwise import rsqrt
 from ...ops.reduction import mean
 from ...tensor import Tensor
 from .. import init
+from ..functional_layers import batch_norm, layer_norm
 from ..parameter import Parameter
 from .module import Module
 
@@ -59,18 +60,7 @@ class LayerNorm(Module):
             init.zeros_(self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
-        ns = self.normalized_shape
-        if tuple(input._data.shape[input._data.ndim - len(ns):]) != ns or input._data.ndim < len(ns):
-            raise RuntimeError(
-                f"Given normalized_shape={list(ns)}, expected input with shape [*, {', '.join(map(str, ns))}], "
-                f"but got input of size{list(input._data.shape)}"
-            )
-        y, _, _ = _normalize(input, tuple(range(-len(ns), 0)), self.eps)
-        if self.weight is not None:
-            y = y * self.weight
-        if self.bias is not None:
-            y = y + self.bias
-        return y
+        return layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
@@ -146,35 +136,10 @@ class _BatchNorm(Module):
             if self.momentum is None:  # cumulative moving average
                 factor = 1.0 / float(self.num_batches_tracked._data)
         use_batch_stats = self.training or self.running_mean is None
-        dims = (0,) + tuple(range(2, A.ndim))
-        shape = (1, -1) + (1,) * (A.ndim - 2)
-        if use_batch_stats:
-            n = A.size // A.shape[1]
-            if n <= 1:
-                raise ValueError(
-                    f"Expected more than 1 value per channel when training, got input size {input.shape}"
-                )
-            y, mu, var = _normalize(input, dims, self.eps)
-            if self.training and self.running_mean is not None:
-                # running estimates: outside the graph, the variance unbiased (n / (n - 1))
-                m = mu._data.reshape(-1)
-                v = var._data.reshape(-1) * (n / (n - 1))
-                rm, rv = self.running_mean._data, self.running_var._data
-                rm *= 1 - factor
-                rm += factor * m.astype(rm.dtype)
-                rv *= 1 - factor
-                rv += factor * v.astype(rv.dtype)
-                self.running_mean._bump()
-                self.running_var._bump()
-        else:
-            rm = self.running_mean.reshape(shape)
-            rv = self.running_var.reshape(shape)
-            y = (input - rm) * rsqrt(rv + self.eps)
-        if self.weight is not None:
-            y = y * self.weight.reshape(shape)
-        if self.bias is not None:
-            y = y + self.bias.reshape(shape)
-        return y
+        # the running estimates are read in eval mode and updated (in place) when training with tracking
+        track = not self.training or self.track_running_stats
+        return batch_norm(input, self.running_mean if track else None, self.running_var if track else None,
+                          self.weight, self.bias, use_batch_stats, factor, self.eps)
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "

@@ -11,11 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ...autograd.grad_mode import GRAD_ENABLED
 from ...creation import empty
-from ...ops.indexing import getitem
-from ...ops.selection import where
-from ...ops.shape import unsqueeze
 from ...tensor import Tensor
 from .. import init
 from ..parameter import Parameter
@@ -60,24 +56,9 @@ class Embedding(Module):
             self.weight._data[self.padding_idx] = 0
 
     def forward(self, input: Tensor) -> Tensor:
-        idx = input._data
-        kind = _INDEX_TYPES.get(str(idx.dtype))
-        if kind is None:
-            from ...ops.cast import type_
+        from ..functional_layers import embedding
 
-            raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar "
-                               f"types: Long, Int; but got {type_(input)} instead (while checking arguments for "
-                               "embedding)")
-        if idx.size and (idx.min() < 0 or idx.max() >= self.num_embeddings):
-            raise IndexError("index out of range in self")
-        if self.max_norm is not None:
-            self._renorm(idx)
-        out = getitem(self.weight, input)
-        if self.padding_idx is not None and GRAD_ENABLED[0] and self.weight._rg:
-            # same values, but the padding rows come from a detached copy: no gradient reaches them
-            keep = Tensor._wrap(idx != self.padding_idx)
-            out = where(unsqueeze(keep, -1), out, out.detach())
-        return out
+        return embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type)
 
     def _renorm(self, idx: np.ndarray) -> None:
         """Rescale (in place, untracked) each looked-up row whose norm exceeds max_norm, as PyTorch does."""
