@@ -315,7 +315,7 @@ GRAD_FN_NAME_DIFFERS = {
     "__rtruediv__": "c / x is reciprocal·c in PyTorch (MulBackward0)",
     "matmul": "batched/vector products end in view nodes (UnsafeViewBackward0, SqueezeBackward4, MvBackward0)",
     **{name: "composite here (cat of narrowed pieces, index_select, sort then narrow); one node in PyTorch"
-       for name in ("roll", "repeat_interleave", "median", "median.dim", "median.keepdim")},
+       for name in ("roll", "repeat_interleave")},
     **{name: "PyTorch's einsum is a composite of bmm/permute/view: its last node is a view (one EinsumBackward0 here)"
        for name in ("einsum", "einsum.batched", "einsum.implicit_broadcast", "einsum.sum_one_operand")},
     **{name: "a composite ending in a reshape (ViewBackward0); PyTorch's ends in SqueezeBackward4"

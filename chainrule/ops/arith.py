@@ -412,8 +412,11 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - PyTorch's name
     a, b, A, B = _pair(input, exponent)
     if A.dtype.kind == "b":
         raise NotImplementedError('"pow" not implemented for \'Bool\'')
-    with silent():
-        r = _int_power(A, B) if A.dtype.kind in "iu" else np.power(A, B)
+    try:
+        with silent():
+            r = _int_power(A, B) if A.dtype.kind in "iu" else np.power(A, B)
+    except ValueError:
+        raise _broadcast_error("pow", A, B) from None
     return _finish(PowBackward1, r, a, b)
 
 

@@ -147,24 +147,7 @@ def trace(input: Tensor) -> Tensor:
 
 
 def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
-    """The lower median ((n − 1)//2-th smallest; PyTorch's choice for an even count). With ``dim``: the
-    (values, indices) pair, ties resolved to the first occurrence; the gradient goes to that element."""
-    from .indexing import getitem
-    from .shape import narrow, reshape, squeeze
+    """The lower median (see ``statistics.median``: NaN-propagating, PyTorch's return type and ties)."""
+    from .statistics import median as _median
 
-    A = input._data
-    if dim is None:
-        flat = reshape(input, (-1,))
-        n = A.size
-        if n == 0:
-            return wrap(np.asarray(np.nan, dtype=A.dtype))
-        return getitem(sort(flat).values, (n - 1) // 2)
-    d = wrap_dim(dim, A.ndim) if A.ndim else 0
-    if A.ndim == 0:
-        return _ValuesIndices(input.clone(), wrap(np.zeros((), dtype=np.int64)))
-    k = (A.shape[d] - 1) // 2
-    sv, si = sort(input, d, stable=True)
-    values, indices = narrow(sv, d, k, 1), narrow(si, d, k, 1)
-    if not keepdim:
-        values, indices = squeeze(values, d), squeeze(indices, d)
-    return _ValuesIndices(values, indices)
+    return _median(input, dim, keepdim)

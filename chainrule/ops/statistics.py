@@ -398,6 +398,49 @@ def _scalar_select(input: Tensor, cls: type[Node], rt: type) -> Any:
     return rt(t, wrap(idx))
 
 
+return_type_median = _return_type("median")
+
+
+class MedianBackward1(MaxBackward0):
+    __slots__ = ()
+    name = "MedianBackward1"
+
+
+class MedianBackward0(MaxBackward1):
+    """median() over all elements: ties (or the NaNs, when the median is NaN) share the gradient evenly."""
+
+    __slots__ = ()
+    name = "MedianBackward0"
+
+
+def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """The lower median, the ((n − 1)//2)-th smallest (PyTorch's choice for an even count); NaN if any
+    element is NaN. With ``dim``: ``torch.return_types.median`` (values, indices), ties resolved to the
+    first occurrence (the first NaN for a slice holding NaN) and the gradient to that element; without,
+    ties share the gradient evenly, as PyTorch's."""
+    A = input._data
+    if dim is None:
+        if A.size == 0:
+            return wrap(np.asarray(np.nan, dtype=A.dtype))
+        flat = A.reshape(-1)
+        has_nan = A.dtype.kind == "f" and bool(np.isnan(flat).any())
+        out = np.nan if has_nan else np.sort(flat)[(flat.size - 1) // 2]
+        return _reduce_node(MedianBackward0, np.asarray(out, dtype=A.dtype), input, None, False)
+    d = wrap_dim(dim, A.ndim) if A.ndim else 0
+    if not A.ndim:
+        return _scalar_select(input, MedianBackward1, return_type_median)
+    if A.shape[d] == 0:
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    order = np.argsort(A, axis=d, kind="stable")  # NaNs last, in their original order
+    if A.dtype.kind == "f":
+        count = (~np.isnan(A)).sum(axis=d, keepdims=True)
+        k = np.where(count < A.shape[d], count, (A.shape[d] - 1) // 2)  # a NaN in the slice: its first NaN
+    else:
+        k = np.full(_out_shape(A.shape, (d,), True), (A.shape[d] - 1) // 2)
+    idx = np.take_along_axis(order, k, axis=d).astype(np.int64)
+    return _select(input, d, keepdim, idx, MedianBackward1, return_type_median)
+
+
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
     """The k-th smallest element along ``dim`` (NaN counts as largest) and its index, as
     ``torch.return_types.kthvalue``; the gradient goes to that element."""
