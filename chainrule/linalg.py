@@ -176,6 +176,5 @@ def _tname(a: np.ndarray) -> str:
 # decompositions and the rest of torch.linalg (chainrule/ops/decompositions.py)
 from .ops import decompositions as _decompositions  # noqa: E402
 
-for _name in _decompositions.LINALG_ALL:
-    globals()[_name] = getattr(_decompositions, _name)
-__all__ += _decompositions.LINALG_ALL
+globals().update(_decompositions.LINALG)
+__all__ += list(_decompositions.LINALG)
