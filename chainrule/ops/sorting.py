@@ -33,8 +33,14 @@ class topk_return(_ValuesIndices):
 
 def _order(A: np.ndarray, d: int, descending: bool) -> np.ndarray:
     if descending:
-        # a stable descending order: sort the negated keys (NaN still sorts last, as in PyTorch... first here)
-        idx = np.argsort(-A if A.dtype.kind in "fi" else ~A, axis=d, kind="stable")
+        # a stable descending order: sort the negated keys; NaN counts as the largest value (PyTorch), so
+        # NaNs come first, in their original order
+        if A.dtype.kind == "f":
+            nan = np.isnan(A)
+            idx = np.lexsort((np.where(nan, 0, -A), ~nan), axis=d) if nan.any() else np.argsort(-A, axis=d,
+                                                                                                 kind="stable")
+        else:
+            idx = np.argsort(-A if A.dtype.kind == "i" else ~A, axis=d, kind="stable")
     else:
         idx = np.argsort(A, axis=d, kind="stable")
     return idx.astype(np.int64)
