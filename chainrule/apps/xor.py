@@ -36,14 +36,16 @@ REDUCTIONS = ("sum", "mean")
 DTYPES = ("float64", "float32")
 # Catalogue activations that are not a plain elementwise f(x) of one tensor (they need a
 # dim, a weight, or halve their input), so they cannot be a hidden layer's activation here.
-_NOT_ELEMENTWISE = frozenset({"prelu", "glu", "softmax", "softmin", "log_softmax"})
+# Not offered as a hidden-layer activation: not elementwise (prelu, glu, the softmaxes), needing arguments
+# of its own (threshold's threshold and value), or random while training (rrelu).
+_NOT_LISTED = frozenset({"prelu", "glu", "softmax", "softmin", "log_softmax", "threshold", "rrelu"})
 # Always present in the core, before (and whatever) the catalogue registers.
 _CORE_ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
 
 def activations() -> list[str]:
     """Names usable as ``activation``: the elementwise entries of the derivative catalogue."""
-    names = {n for n, e in CATALOGUE.items() if e.family == "activation" and n not in _NOT_ELEMENTWISE}
+    names = {n for n, e in CATALOGUE.items() if e.family == "activation" and n not in _NOT_LISTED}
     return sorted(n for n in names.union(_CORE_ACTIVATIONS) if hasattr(F, n))
 
 
