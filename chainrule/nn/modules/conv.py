@@ -119,6 +119,16 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
                        groups)
 
 
+def check_channels(in_channels: int, out_channels: int, groups: int) -> None:
+    """PyTorch's checks of a convolution's channel counts against its groups."""
+    if groups <= 0:
+        raise ValueError("groups must be a positive integer")
+    if in_channels % groups != 0:
+        raise ValueError("in_channels must be divisible by groups")
+    if out_channels % groups != 0:
+        raise ValueError("out_channels must be divisible by groups")
+
+
 class Conv2d(Module):
     """2-D convolution (cross-correlation, as in PyTorch) over (N, C, H, W) or unbatched (C, H, W) input."""
 
@@ -126,12 +136,7 @@ class Conv2d(Module):
                  dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
                  device: Any = None, dtype: Any = None) -> None:
         super().__init__()
-        if groups <= 0:
-            raise ValueError("groups must be a positive integer")
-        if in_channels % groups != 0:
-            raise ValueError("in_channels must be divisible by groups")
-        if out_channels % groups != 0:
-            raise ValueError("out_channels must be divisible by groups")
+        check_channels(in_channels, out_channels, groups)
         if padding_mode != "zeros":
             raise NotImplementedError(f"Conv2d: padding_mode={padding_mode!r} is not supported (only 'zeros')")
         self.in_channels = in_channels

@@ -16,8 +16,7 @@ from .loss import _Loss, _WeightedLoss
 from .module import Module
 
 __all__ = ["RReLU", "GaussianNLLLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss", "MultiMarginLoss",
-           "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss", "AlphaDropout", "FeatureAlphaDropout", "Dropout1d",
-           "Dropout3d"]
+           "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss"]
 
 
 class RReLU(Module):
@@ -115,43 +114,3 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.multilabel_soft_margin_loss(input, target, weight=self.weight, reduction=self.reduction)
-
-
-class _DropoutNd(Module):
-    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
-        super().__init__()
-        if p < 0 or p > 1:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self.p = p
-        self.inplace = inplace
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace={self.inplace}"
-
-
-class AlphaDropout(_DropoutNd):
-    """SELU-preserving dropout (mean 0, variance 1 kept) in training; the identity in eval."""
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.alpha_dropout(input, self.p, self.training)
-
-
-class FeatureAlphaDropout(_DropoutNd):
-    """Alpha dropout of whole channels (one draw per (sample, channel)) in training; the identity in eval."""
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.feature_alpha_dropout(input, self.p, self.training)
-
-
-class Dropout1d(_DropoutNd):
-    """Channel dropout for (N, C, L) / (C, L) inputs, survivors scaled by 1/(1 − p); the identity in eval."""
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.dropout1d(input, self.p, self.training, self.inplace)
-
-
-class Dropout3d(_DropoutNd):
-    """Channel dropout for (N, C, D, H, W) / (C, D, H, W) inputs, survivors scaled by 1/(1 − p); identity in eval."""
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.dropout3d(input, self.p, self.training, self.inplace)

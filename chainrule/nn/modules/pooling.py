@@ -111,7 +111,7 @@ class MaxPool2d(Module):
                  return_indices: bool = False, ceil_mode: bool = False) -> None:
         super().__init__()
         if return_indices:
-            raise NotImplementedError("MaxPool2d(return_indices=True) is not supported by chainrule yet")
+            raise NotImplementedError(f"{type(self).__name__}(return_indices=True) is not supported by chainrule yet")
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None else kernel_size
         self.padding = padding
