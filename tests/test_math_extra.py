@@ -9,7 +9,7 @@ import pytest
 from oracle import require_torch
 
 import chainrule as cr
-from chainrule.ops import math_extra as me
+from chainrule.ops import _special_math as me
 
 GRID = np.concatenate([np.linspace(-6.0, 6.0, 1201), [1e-300, 1e-10, 0.5, 1.0, 2.0, 3.0, 12.9, 13.0, 50.0, 1e5]])
 UNIT = np.concatenate([np.linspace(-0.999999, 0.999999, 1201), [1e-300, 1e-10, 1 - 1e-16, -1 + 1e-16]])
