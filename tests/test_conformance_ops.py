@@ -323,7 +323,6 @@ GRAD_FN_NAME_DIFFERS = {
     **{name: "multiplying or dividing by a Python scalar records MulBackward0/DivBackward0 (PyTorch: ...Backward1)"
        for name in ("trapezoid", "trapz", "cumulative_trapezoid")},
     "cdist.mm": "one CdistBackward0 here; PyTorch's matrix-product route for > 25 rows ends in a view",
-    "masked_fill": "recorded as a where (WhereBackward0)", "masked_fill.tensor_value": "recorded as a where",
     "var_mean": "two nodes, not one VarMeanBackward0", "std_mean": "two nodes, not one StdMeanBackward0",
     "split": "slices, not one SplitBackward0", "chunk": "slices, not one SplitBackward0",
     "unbind": "selects, not one UnbindBackward0", "gather": "a 0-d input goes through views",

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..autograd.grad_mode import GRAD_ENABLED
 from ..autograd.graph import Node, record
+from ..ops._util import named_grad_fn
 from ..ops.indexing import getitem
 from ..ops.linalg import matmul
 from ..ops.nn_misc import pad
@@ -33,7 +34,7 @@ from ..ops.reduction import max as reduce_max
 from ..ops.reduction import mean
 from ..ops.reduction import sum as reduce_sum
 from ..ops.selection import where
-from ..ops.shape import cat, permute, reshape, unsqueeze
+from ..ops.shape import cat, permute, reshape, squeeze, unsqueeze
 from ..tensor import Tensor
 
 __all__ = [
@@ -113,7 +114,7 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | 
         y = y * weight
     if bias is not None:
         y = y + bias
-    return y
+    return named_grad_fn(y, "NativeLayerNormBackward0")
 
 
 def rms_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None = None,
@@ -165,7 +166,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         y = y * reshape(weight, shape)
     if bias is not None:
         y = y + reshape(bias, shape)
-    return y
+    return named_grad_fn(y, "NativeBatchNormBackward0")
 
 
 def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
@@ -221,7 +222,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
         y = y * reshape(weight, shape)
     if bias is not None:
         y = y + reshape(bias, shape)
-    return y
+    return named_grad_fn(y, "NativeGroupNormBackward0")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -266,7 +267,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
         # same values, but padding rows come from a detached copy: no gradient reaches that row
         keep = Tensor._wrap(idx != padding_idx)
         out = where(unsqueeze(keep, -1), out, out.detach())
-    return out
+    return named_grad_fn(out, "EmbeddingBackward0")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -304,8 +305,8 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     x4 = unsqueeze(x, 2)
     w4 = unsqueeze(weight, 2)
     out = conv2d_padded(x4, w4, bias, (1, s), (0, 0, lo, hi), (1, d), groups)
-    out = reshape(out, (out.shape[0], out.shape[1], out.shape[3]))
-    return reshape(out, out.shape[1:]) if unbatched else out
+    out = named_grad_fn(reshape(out, (out.shape[0], out.shape[1], out.shape[3])), "ConvolutionBackward0")
+    return squeeze(out, 0) if unbatched else out  # PyTorch's unbatched result: SqueezeBackward1
 
 
 def _conv_transpose_nd(x: Tensor, weight: Tensor, bias: Tensor | None, stride: tuple[int, int],
@@ -397,9 +398,9 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     weight (Cin, Cout/groups, kh, kw); output size (H − 1)·s − 2p + d(k − 1) + output_padding + 1. Computed
     as a matmul and a sum of shifted planes, so ∂L/∂x is conv2d(G, w) and ∂L/∂w the matching correlation."""
     x, unbatched = _conv_unbatched(input, 2, "conv_transpose2d")
-    out = _conv_transpose_nd(x, weight, bias, _pair2(stride), _pair2(padding), _pair2(output_padding),
-                             groups, _pair2(dilation))
-    return reshape(out, out.shape[1:]) if unbatched else out
+    out = named_grad_fn(_conv_transpose_nd(x, weight, bias, _pair2(stride), _pair2(padding), _pair2(output_padding),
+                                           groups, _pair2(dilation)), "ConvolutionBackward0")
+    return squeeze(out, 0) if unbatched else out  # PyTorch's unbatched result: SqueezeBackward1
 
 
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
@@ -409,8 +410,8 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     x, unbatched = _conv_unbatched(input, 1, "conv_transpose1d")
     s, p, op, d = (_tuple(a, 1)[0] for a in (stride, padding, output_padding, dilation))
     out = _conv_transpose_nd(unsqueeze(x, 2), unsqueeze(weight, 2), bias, (1, s), (0, p), (0, op), groups, (1, d))
-    out = reshape(out, (out.shape[0], out.shape[1], out.shape[3]))
-    return reshape(out, out.shape[1:]) if unbatched else out
+    out = named_grad_fn(reshape(out, (out.shape[0], out.shape[1], out.shape[3])), "ConvolutionBackward0")
+    return squeeze(out, 0) if unbatched else out  # PyTorch's unbatched result: SqueezeBackward1
 
 
 # ------------------------------------------------------------------------------------------------

@@ -177,3 +177,27 @@ def make(node_cls: type[Node], out: np.ndarray, inputs: tuple[Tensor, ...], **at
                 record(node, t, inputs)
                 break
     return t
+
+
+_RENAMED: dict[tuple[type, str], type] = {}
+
+
+def named_grad_fn(t: Tensor, name: str) -> Tensor:
+    """Give ``t``'s last node PyTorch's grad_fn name for a layer chainrule computes as a composite.
+
+    ``t.grad_fn`` must be the node the composite's final op just recorded for ``t`` (never an input's
+    node). Its class becomes a subclass called ``name`` that adds nothing else, so values, gradients
+    (first and second order), saved state and the graph are unchanged: no extra node, and
+    ``t.grad_fn.name()`` and ``type(t.grad_fn).__name__`` both read ``name``. Returns ``t``.
+    """
+    node = t.grad_fn
+    if node is not None:
+        cls = type(node)
+        if cls.name != name:
+            sub = _RENAMED.get((cls, name))
+            if sub is None:
+                sub = type(name, (cls,), {"__slots__": (), "name": name, "__module__": cls.__module__,
+                                          "__doc__": f"{cls.__name__} shown under PyTorch's name {name}."})
+                _RENAMED[(cls, name)] = sub
+            node.__class__ = sub
+    return t

@@ -26,7 +26,7 @@ from ._loss_base import (
     reduction_arg,
     warn_size_mismatch,
 )
-from ._util import Tensor, as_tensor_arg, wrap
+from ._util import Tensor, as_tensor_arg, named_grad_fn, wrap
 from .catalogue import Entry, register
 from .loss_entropy import (
     binary_cross_entropy,
@@ -129,6 +129,9 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     return finish(MseLossBackward0, d * d, red, (x, t))
 
 
+_L1_NAMES = {"mean": "MeanBackward0", "sum": "SumBackward0", "none": "AbsBackward0"}
+
+
 def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
             weight: Tensor | None = None) -> Tensor:
     """Mean absolute error |x − t|."""
@@ -136,7 +139,8 @@ def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any
     x, t, d = _regression(input, target, "l1_cpu")
     if weight is not None:
         return _weighted(l1_loss(x, t, reduction="none"), weight, input, red)
-    return finish(L1LossBackward0, np.abs(d), red, (x, t))
+    # PyTorch computes l1_loss as abs(x − t) then mean/sum: show its grad_fn names on the fused node
+    return named_grad_fn(finish(L1LossBackward0, np.abs(d), red, (x, t)), _L1_NAMES[red])
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,

@@ -14,7 +14,17 @@ import numpy as np
 
 from .._dtype import promote_arrays
 from ..autograd.graph import SAVE_INPUTS, SAVE_STATE
-from ._util import GRAD_ENABLED, Node, Tensor, _scalar_operand, _scalar_result, promote_pair, record, wrap
+from ._util import (
+    GRAD_ENABLED,
+    Node,
+    Tensor,
+    _scalar_operand,
+    _scalar_result,
+    named_grad_fn,
+    promote_pair,
+    record,
+    wrap,
+)
 
 _ndarray = np.ndarray
 
@@ -181,7 +191,9 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     M = mask._data
     if M.dtype.kind != "b":
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_tn(M.dtype)}")
+    name = "MaskedFillBackward0"  # PyTorch's name for a number; a 0-dim tensor value gives MaskedFillBackward1
     if isinstance(value, Tensor):
+        name = "MaskedFillBackward1"
         if value._data.ndim:
             raise RuntimeError(
                 "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
@@ -195,4 +207,4 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
         raise RuntimeError(
             f"The size of tensor a ({input._data.shape}) must match the size of tensor b ({M.shape}) in masked_fill"
         )
-    return out
+    return named_grad_fn(out, name)

@@ -17,9 +17,10 @@ import numpy as np
 
 from ... import _dtype
 from ...creation import empty
+from ...ops._util import named_grad_fn
 from ...ops.linalg import matmul
 from ...ops.nn_misc import pad
-from ...ops.shape import reshape
+from ...ops.shape import reshape, squeeze
 from ...tensor import Tensor
 from .. import init
 from ..parameter import Parameter
@@ -102,8 +103,8 @@ def _conv2d_any(input: Tensor, weight: Tensor, bias: Tensor | None, stride: tupl
                            f"{list(input.shape)}")
     unbatched = input.dim() == 3
     x = reshape(input, (1, *input.shape)) if unbatched else input
-    out = conv2d_padded(x, weight, bias, stride, pads, dilation, groups)
-    return reshape(out, out.shape[1:]) if unbatched else out
+    out = named_grad_fn(conv2d_padded(x, weight, bias, stride, pads, dilation, groups), "ConvolutionBackward0")
+    return squeeze(out, 0) if unbatched else out  # PyTorch's unbatched result: SqueezeBackward1
 
 
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
@@ -235,7 +236,8 @@ class Conv1d(Conv2d):
         w = self.weight
         out = conv2d_padded(x, reshape(w, (*w.shape[:2], 1, w.shape[2])), self.bias, (1, self.stride[0]), self._pads(),
                      (1, self.dilation[0]), self.groups)
-        return reshape(out, out.shape[1:2] + out.shape[3:]) if unbatched else reshape(out, (*out.shape[:2], -1))
+        out = named_grad_fn(reshape(out, (*out.shape[:2], -1)), "ConvolutionBackward0")
+        return squeeze(out, 0) if unbatched else out  # PyTorch's unbatched result: SqueezeBackward1
 
     def extra_repr(self) -> str:
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"

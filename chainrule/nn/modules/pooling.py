@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...creation import ones
+from ...ops._util import named_grad_fn
 from ...ops.reduction import max as reduce_max
 from ...ops.reduction import mean
 from ...ops.reduction import sum as reduce_sum
@@ -61,7 +62,7 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     cols = windows(x, k, s, pads, d, out_hw, value=float("-inf"))  # (N, C, kh, kw, Ho, Wo)
     n, c = x.shape[:2]
     out = reduce_max(reshape(cols, (n, c, k[0] * k[1], *out_hw)), 2).values
-    return reshape(out, out.shape[1:]) if unbatched else out
+    return named_grad_fn(reshape(out, out.shape[1:]) if unbatched else out, "MaxPool2DWithIndicesBackward0")
 
 
 def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
@@ -81,7 +82,7 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         mask = ones(1, 1, *x.shape[2:], dtype=x.dtype)
         count = reduce_sum(reshape(windows(mask, k, s, pads, (1, 1), out_hw), (1, 1, -1, *out_hw)), 2)
         out = total / count
-    return reshape(out, out.shape[1:]) if unbatched else out
+    return named_grad_fn(reshape(out, out.shape[1:]) if unbatched else out, "AvgPool2DBackward0")
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
@@ -91,17 +92,16 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     h, w = x.shape[-2:]
     size = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
     ho, wo = (h if size[0] is None else size[0]), (w if size[1] is None else size[1])
-    if (ho, wo) == (1, 1):  # global average pooling, the common case: one reduction
-        out = mean(x, (-2, -1), keepdim=True)
-    else:
-        rows = []
-        for i in range(ho):
-            r0, r1 = (i * h) // ho, -((-(i + 1) * h) // ho)
-            cells = [mean(x[:, :, r0:r1, (j * w) // wo:-((-(j + 1) * w) // wo)], (-2, -1), keepdim=True)
-                     for j in range(wo)]
-            rows.append(cat(cells, -1))
-        out = cat(rows, -2)
-    return reshape(out, out.shape[1:]) if unbatched else out
+    if (ho, wo) == (1, 1):  # global average pooling, the common case: one reduction (MeanBackward1, as PyTorch)
+        return mean(input, (-2, -1), keepdim=True)
+    rows = []
+    for i in range(ho):
+        r0, r1 = (i * h) // ho, -((-(i + 1) * h) // ho)
+        cells = [mean(x[:, :, r0:r1, (j * w) // wo:-((-(j + 1) * w) // wo)], (-2, -1), keepdim=True)
+                 for j in range(wo)]
+        rows.append(cat(cells, -1))
+    out = cat(rows, -2)
+    return named_grad_fn(reshape(out, out.shape[1:]) if unbatched else out, "AdaptiveAvgPool2DBackward0")
 
 
 class MaxPool2d(Module):
