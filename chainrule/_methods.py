@@ -125,8 +125,22 @@ def _bind() -> None:
     T.diagonal = sorting.diagonal_
     T.pin_memory = _pin_memory
     T.is_pinned = lambda self, device=None: False
-    T.T = property(lambda self: shape.permute(self, tuple(reversed(range(self._data.ndim)))))
+    T.T = property(_reversed_dims)
     T.mT = property(lambda self: shape.transpose(self, -2, -1))
+    T.mH = T.mT  # (real dtypes only: the conjugate is the tensor itself)
+    T.H = property(lambda self: shape.transpose(self, 0, 1) if self._data.ndim == 2 else _reversed_dims(self))
+    T.adjoint = lambda self: shape.transpose(self, -2, -1)
+    from . import creation
+
+    T.bernoulli = lambda self, *, generator=None: creation.bernoulli(self, generator=generator)
+    T.multinomial = lambda self, num_samples, replacement=False, *, generator=None: creation.multinomial(
+        self, num_samples, replacement, generator=generator)
+    T.__lshift__ = lambda self, other: _shift(self, other, np.left_shift, "__lshift__")
+    T.__rshift__ = lambda self, other: _shift(self, other, np.right_shift, "__rshift__")
+    T.__rlshift__ = lambda self, other: _shift(other, self, np.left_shift, "__rlshift__")
+    T.__rrshift__ = lambda self, other: _shift(other, self, np.right_shift, "__rrshift__")
+    T.bitwise_left_shift = T.__lshift__
+    T.bitwise_right_shift = T.__rshift__
     from .ops import decompositions, inplace_extra, math_extra, scatter, shape_extra, statistics
 
     for family in (decompositions, math_extra, scatter, shape_extra, statistics, inplace_extra):
@@ -135,6 +149,32 @@ def _bind() -> None:
 
 
 _NO_COMPARE = (list, tuple, str, dict, set)
+
+
+_T_DEPRECATION = ("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
+                   "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
+                   "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.")
+
+
+def _reversed_dims(self: Tensor) -> Tensor:
+    """``x.T``: all dimensions reversed (PyTorch warns for more than two)."""
+    if self._data.ndim > 2:
+        import warnings
+
+        warnings.warn(_T_DEPRECATION, UserWarning, stacklevel=3)
+    return shape.permute(self, tuple(reversed(range(self._data.ndim))))
+
+
+def _shift(a: Any, b: Any, fn: Any, name: str) -> Tensor:
+    """``a << b`` / ``a >> b`` on integer tensors (PyTorch's bitwise shifts)."""
+    A = a._data if isinstance(a, Tensor) else np.asarray(a)
+    B = b._data if isinstance(b, Tensor) else np.asarray(b)
+    if A.dtype.kind not in "iub" or B.dtype.kind not in "iub":
+        kind = A.dtype if A.dtype.kind not in "iub" else B.dtype
+        tname = {"float32": "Float", "float64": "Double", "float16": "Half"}.get(str(kind), str(kind))
+        raise RuntimeError(f'"{name.strip("_").lstrip("r")}_cpu" not implemented for \'{tname}\'')
+    dt = A.dtype if isinstance(a, Tensor) else B.dtype
+    return Tensor._wrap(np.asarray(fn(A, B)).astype(dt, copy=False))
 
 
 def _pin_memory(self: Tensor, device: Any = None) -> Tensor:

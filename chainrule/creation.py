@@ -80,6 +80,8 @@ def _infer_np_dtype(data: Any) -> np.dtype:
             continue
         elif isinstance(x, complex):
             raise TypeError("complex tensors are not supported")
+        elif isinstance(x, str):
+            raise TypeError("new(): invalid data type 'str'")
         else:
             raise TypeError(f"Could not infer dtype of {type(x).__name__}")
         result = d if result is None else _promote_types(result, d)
@@ -103,12 +105,32 @@ def _array_from_data(data: Any, dtype: Any = None) -> np.ndarray:
         return arr if dtype is None else arr.astype(as_dtype(dtype).np)
     if isinstance(data, range):
         data = list(data)
+    if isinstance(data, (list, tuple)) and data and all(isinstance(v, str) for v in data):
+        raise ValueError("too many dimensions 'str'")
     npd = as_dtype(dtype).np if dtype is not None else _infer_np_dtype(data)
     conv = _tensors_to_arrays(data)
     try:
         return np.array(conv, dtype=npd)
     except ValueError as e:
-        raise ValueError(f"expected sequence of equal-length lists to build a tensor: {e}") from None
+        raise _ragged_error(conv) or ValueError(
+            f"expected sequence of equal-length lists to build a tensor: {e}") from None
+
+
+def _ragged_error(x: Any) -> Exception | None:
+    """PyTorch's message for ragged nested lists: the first dimension whose lengths disagree."""
+    level: list[Any] = [x]
+    for dim in range(64):
+        seqs = [v for v in level if isinstance(v, (list, tuple))]
+        if not seqs:
+            return None
+        if len(seqs) != len(level):
+            return TypeError("not a sequence")
+        n = len(seqs[0])
+        for v in seqs[1:]:
+            if len(v) != n:
+                return ValueError(f"expected sequence of length {n} at dim {dim} (got {len(v)})")
+        level = [item for v in seqs for item in v]
+    return None
 
 
 def _tensors_to_arrays(x: Any) -> Any:
@@ -367,8 +389,14 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     for p in P:
         if (p < 0).any() or not np.isfinite(p).all() or p.sum() <= 0:
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        if not replacement and num_samples > (p > 0).sum():
+        if not replacement and num_samples > len(p):
             raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+        positive = int((p > 0).sum())
+        if not replacement and num_samples > positive:
+            # PyTorch draws every positive category, then fills up with zero-probability ones
+            drawn = g.choice(len(p), size=positive, replace=False, p=p / p.sum())
+            rows.append(np.concatenate([drawn, np.flatnonzero(p == 0)[: num_samples - positive]]))
+            continue
         rows.append(g.choice(len(p), size=num_samples, replace=replacement, p=p / p.sum()))
     out = np.asarray(rows, dtype=np.int64)
     return _wrap(out if input._data.ndim == 2 else out[0])

@@ -203,14 +203,26 @@ def _raise_modified_array(arr: Any, idx: int, node: Node, now: int, expected: in
     tname = _TYPE_NAMES.get(str(arr.dtype), "Float")
     shape = ", ".join(str(s) for s in arr.shape)
     if t is not None and t.grad_fn is not None:
-        where = f"which is output {t._out_idx} of {t.grad_fn.name}"
+        where = f", which is output {t._out_idx} of {_op_name(t.grad_fn.name)},"
+    elif t is not None and t._rg:
+        where = ", which is a leaf Variable,"
     elif t is not None:
-        where = "which is a leaf Variable"
+        where = ""  # a tensor that does not require grad: PyTorch names nothing
     else:
-        where = f"which is output 0 of {node.name}"
+        where = f", which is output 0 of {_op_name(node.name)},"
+    from .grad_mode import ANOMALY
+
+    hint = ("Hint: the backtrace further above shows the operation that failed to compute its gradient. The "
+            "variable in question was changed in there or anywhere later. Good luck!" if ANOMALY[0] else
+            "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True, check_nan=False).")
     raise RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace operation: "
-        f"[torch.{tname}Tensor [{shape}]], {where}, is at version {now}; expected version {expected} instead. "
-        "Hint: the backtrace further above shows the operation that failed to compute its gradient. "
-        "The variable in question was changed in there or anywhere later. Good luck!"
+        f"[torch.{tname}Tensor [{shape}]]{where} is at version {now}; expected version {expected} instead. {hint}"
     )
+
+
+def _op_name(node_name: str) -> str:
+    """The op a node records, as PyTorch's message names it: ``MulBackward0`` → ``Mul``."""
+    stem = node_name.rstrip("0123456789")
+    return stem[: -len("Backward")] if stem.endswith("Backward") else node_name

@@ -232,7 +232,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         bad, arg, pos = (input, "input", 1) if not isinstance(input, Tensor) else (weight, "weight", 2)
         raise arg_type_error("linear", arg, pos, bad) from None
     if X.dtype is not W.dtype:
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_tname(X.dtype)} and {_tname(W.dtype)}")
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_scalar_type(X.dtype)} and "
+                           f"{_scalar_type(W.dtype)}")
     if X.shape[-1:] != W.shape[-1:] or W.ndim != 2:
         xs = X.shape if X.ndim > 1 else (1,) + X.shape
         rows = int(np.prod(xs[:-1])) if xs[:-1] else 1
@@ -250,6 +251,12 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if GRAD_ENABLED[0] and (input._rg or weight._rg or (bias is not None and bias._rg)):
         record(LinearBackward.__new__(LinearBackward), t, inputs)
     return t
+
+
+def _scalar_type(dt: np.dtype) -> str:
+    """PyTorch's ScalarType name: Float, Double, Long ..."""
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}.get(str(dt), str(dt))
 
 
 def _tname(dt: np.dtype) -> str:

@@ -555,7 +555,10 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     A = input._data
     I = index._data
     if I.dtype != np.int64:
-        raise RuntimeError("gather(): Expected dtype int64 for index")
+        if I.dtype != np.int32:
+            raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+        I = I.astype(np.int64)  # PyTorch accepts int32 indices too
+        index = wrap(I)
     d = wrap_dim(dim, A.ndim)
     if not A.ndim:  # a 0-d input behaves as one element along dim 0
         return reshape(gather(reshape(input, (1,)), 0, reshape(index, (-1,))), I.shape)

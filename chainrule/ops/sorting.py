@@ -14,21 +14,27 @@ import numpy as np
 
 from ._util import Tensor, wrap, wrap_dim
 from .indexing import getitem
+from .reduction import _ReturnType
 from .shape import gather
 
 _ValuesIndices = namedtuple("_ValuesIndices", ["values", "indices"])
 
 
-class sort_return(_ValuesIndices):
-    """``(values, indices)``, like ``torch.return_types.sort``."""
+class sort_return(_ReturnType):
+    """``torch.return_types.sort``: (values, indices), with PyTorch's name and repr."""
 
     __slots__ = ()
 
 
-class topk_return(_ValuesIndices):
-    """``(values, indices)``, like ``torch.return_types.topk``."""
+class topk_return(_ReturnType):
+    """``torch.return_types.topk``: (values, indices), with PyTorch's name and repr."""
 
     __slots__ = ()
+
+
+for _cls, _name in ((sort_return, "sort"), (topk_return, "topk")):
+    _cls.__name__ = _cls.__qualname__ = _name
+    _cls.__module__ = "torch.return_types"
 
 
 def _order(A: np.ndarray, d: int, descending: bool) -> np.ndarray:
