@@ -1,12 +1,14 @@
-"""The non-loss helpers of nn.functional: linear, dropout, one_hot, normalize, pad (constant mode).
+"""The non-loss helpers of nn.functional: linear, dropout, one_hot, normalize, pad.
 
 dropout:    y = x·m/(1 − p),  m ~ Bernoulli(1 − p)      ∂y/∂x = m/(1 − p)
 normalize:  y = x / max(‖x‖_p, ε) along ``dim``         (a composition: PyTorch's own definition)
 pad:        y = x surrounded by ``value``; negative pads crop.   ∂L/∂x = G cropped back (pad with −pads).
+            reflect / replicate / circular: a gather y = x[idx(i)]   ∂L/∂x = G scatter-added back to idx.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +19,7 @@ from . import reduction as _red
 from . import selection as _sel
 from ._util import GRAD_ENABLED, Node, Tensor, record, wrap
 from .catalogue import Entry, register
+from .indexing import IndexBackward0
 from .linalg import linear
 
 __all__ = ["linear", "dropout", "dropout2d", "one_hot", "normalize", "pad"]
@@ -142,25 +145,201 @@ def _pad_array(A: np.ndarray, pads: Sequence[int], value: Any) -> np.ndarray:
     return B
 
 
+def _pad_ints(pad: Any) -> list[int]:
+    """PyTorch's argument parsing of ``pad``: a sequence of Python/NumPy ints (or 0-d integer tensors)."""
+    if isinstance(pad, Tensor):
+        raise TypeError("pad(): argument 'pad' (position 2) must be tuple of ints, not Tensor")
+    out = []
+    for i, q in enumerate(pad):
+        v = None
+        if isinstance(q, Tensor):
+            if q._data.ndim == 0 and q._data.dtype.kind in "iu":
+                v = int(q._data)
+        elif not isinstance(q, (bool, np.bool_)):
+            try:
+                v = operator.index(q)
+            except TypeError:
+                v = None
+        if v is None:
+            kind = type(q).__name__
+            if i == 0:
+                raise TypeError(f"pad(): argument 'pad' (position 2) must be tuple of ints, but found element of "
+                                f"type {kind} at pos 0")
+            raise TypeError(f"pad(): argument 'pad' failed to unpack the object at pos 2 with error \"type must be "
+                            f"tuple of ints,but got {kind}\"")
+        out.append(int(v))
+    return out
+
+
+class ReflectionPad1DBackward0(IndexBackward0):
+    """y = x[..., r(i)] with r(i) = i − l mirrored into [0, n−1] (edge not repeated).
+    ∂L/∂x = zeros with G scatter-added at r(i) (repeated sources accumulate)."""
+
+    __slots__ = ()
+    name = "ReflectionPad1DBackward0"
+
+
+class ReflectionPad2DBackward0(ReflectionPad1DBackward0):
+    __slots__ = ()
+    name = "ReflectionPad2DBackward0"
+
+
+class ReflectionPad3DBackward0(ReflectionPad1DBackward0):
+    __slots__ = ()
+    name = "ReflectionPad3DBackward0"
+
+
+class ReplicationPad1DBackward0(IndexBackward0):
+    """y = x[..., clamp(i − l, 0, n−1)].   ∂L/∂x = zeros with G scatter-added there (edges collect the pads)."""
+
+    __slots__ = ()
+    name = "ReplicationPad1DBackward0"
+
+
+class ReplicationPad2DBackward0(ReplicationPad1DBackward0):
+    __slots__ = ()
+    name = "ReplicationPad2DBackward0"
+
+
+class ReplicationPad3DBackward0(ReplicationPad1DBackward0):
+    __slots__ = ()
+    name = "ReplicationPad3DBackward0"
+
+
+_PAD_NODES: dict[tuple[str, int], type[IndexBackward0]] = {
+    ("reflect", 1): ReflectionPad1DBackward0, ("reflect", 2): ReflectionPad2DBackward0,
+    ("reflect", 3): ReflectionPad3DBackward0, ("replicate", 1): ReplicationPad1DBackward0,
+    ("replicate", 2): ReplicationPad2DBackward0, ("replicate", 3): ReplicationPad3DBackward0,
+    ("circular", 1): IndexBackward0, ("circular", 2): IndexBackward0, ("circular", 3): IndexBackward0,
+}
+
+
+def _too_small(mode: str, sizes: list[int], outs: list[int]) -> str:
+    k = len(sizes)
+    if k == 1:
+        return f"input (W: {sizes[0]}) is too small. Calculated output W: {outs[0]}"
+    if k == 2:
+        gap = " " if mode == "replicate" else ""
+        return (f"input (H: {sizes[0]}, W: {sizes[1]}{gap}) is too small. Calculated output H: {outs[0]} "
+                f"W: {outs[1]}")
+    return (f"input (D: {sizes[0]} H: {sizes[1]}, W: {sizes[2]}) is too small. Calculated output D: {outs[0]} "
+            f"H: {outs[1]} W: {outs[2]}")
+
+
+def _pad_indices(mode: str, shape: tuple[int, ...], pads: list[int], dtype: np.dtype) -> list[np.ndarray]:
+    """Check ``pads`` the way PyTorch does for ``mode`` and return, for each padded dim (outermost first),
+    the source index of every output position along it."""
+    k = len(pads) // 2
+    nd = len(shape)
+    sp = list(range(nd - k, nd))                           # padded dims, outermost first
+    lr = [(pads[2 * (nd - 1 - d)], pads[2 * (nd - 1 - d) + 1]) for d in sp]
+    sizes = [shape[d] for d in sp]
+    outs = [n + lo + hi for n, (lo, hi) in zip(sizes, lr)]
+    if mode == "circular":
+        for n, (lo, hi), o in zip(sizes, lr, outs):
+            if lo > n or hi > n:
+                raise RuntimeError("Padding value causes wrapping around more than once.")
+            if o < 0:
+                raise RuntimeError("Negative padding value is resulting in an empty dimension")
+        empty = any(s == 0 for s in shape[:nd - k]) or any(o == 0 for o in outs)
+        idx = []
+        for n, (lo, hi), o in zip(sizes, lr, outs):
+            start = max(-lo, 0)
+            m = n - start - max(-hi, 0)                    # length of the cropped core
+            if max(lo, 0) > m or max(hi, 0) > m:
+                if not empty:  # PyTorch reads memory it has not written yet: refuse instead
+                    raise RuntimeError("Padding value causes wrapping around more than once.")
+                idx.append(np.zeros(o, dtype=np.intp))      # nothing is read from an empty result
+                continue
+            idx.append(start + np.mod(np.arange(o) - max(lo, 0), m) if m else np.arange(o))
+        return idx
+    name = ("reflection_pad" if mode == "reflect" else "replication_pad") + f"{k}d"
+    first = 1 if nd == k + 2 else 0                        # the batch dim may be empty
+    if any(s == 0 for s in shape[first:]):
+        raise RuntimeError(f"Expected {k + 1}D or {k + 2}D (batch mode) tensor with possibly 0 batch size and other "
+                           f"non-zero dimensions for input, but got: [{', '.join(map(str, shape))}]")
+    if mode == "reflect":
+        for j in range(k):                                 # W first, then H, then D
+            d = nd - 1 - j
+            lo, hi = lr[k - 1 - j]
+            if not (lo < shape[d] and hi < shape[d]):
+                raise RuntimeError(f"Argument #{4 + 2 * j}: Padding size should be less than the corresponding input "
+                                   f"dimension, but got: padding ({lo}, {hi}) at dimension {d} of input "
+                                   f"[{', '.join(map(str, shape))}]")
+    if all(o < 1 for o in outs):
+        raise RuntimeError(_too_small(mode, sizes, outs))
+    out_shape = list(shape[:nd - k]) + outs
+    for o in out_shape:
+        if o < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {o}: "
+                               f"[{', '.join(map(str, out_shape))}]")
+    if dtype == np.bool_:
+        raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
+    idx = []
+    for n, (lo, _hi), o in zip(sizes, lr, outs):
+        p = np.arange(o) - lo                              # position in x's coordinates
+        if mode == "reflect":
+            p = np.abs(p)
+            p = np.where(p > n - 1, 2 * (n - 1) - p, p)
+        else:
+            p = np.clip(p, 0, n - 1)
+        idx.append(p)
+    return idx
+
+
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:  # noqa: A002
-    """Pad the last ``len(pad) // 2`` dims by (left, right) pairs, last dim first; negative pads crop."""
-    if mode != "constant":
-        if mode in ("reflect", "replicate", "circular"):
-            raise NotImplementedError(f"pad mode {mode!r} is not implemented in chainrule (only 'constant')")
+    """Pad the last ``len(pad) // 2`` dims by (left, right) pairs, last dim first; negative pads crop.
+
+    Along a padded dim of size n with pads (l, r), output position i (0 ≤ i < n + l + r) reads x at
+    p = i − l mapped into range:
+
+    * ``constant``:  y_i = x_p for 0 ≤ p < n, else ``value``.          ∂L/∂x = G cropped back.
+    * ``reflect``:   p ↦ −p (p < 0),  2(n − 1) − p (p ≥ n)   (edge not repeated; needs l, r < n).
+    * ``replicate``: p ↦ clamp(p, 0, n − 1).
+    * ``circular``:  the core c = x cropped by the negative pads (length m) repeats periodically:
+      y_i = c[(i − max(l, 0)) mod m]   (needs l, r ≤ m).
+
+    The three non-constant modes are gathers y = x[idx]; their gradient scatter-adds G back,
+    ∂L/∂x_j = Σ_{i : idx(i) = j} G_i (repeated sources accumulate), which is again linear in G, so
+    the second derivative follows.  They pad the last 1, 2 or 3 dims of a (C, *) or (N, C, *) input.
+    """
+    pads = _pad_ints(pad)
+    if mode not in ("constant", "reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
-    pads = [int(q) for q in pad]
     if len(pads) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
     A = input._data
     if len(pads) > 2 * A.ndim:
         raise RuntimeError("Padding length should be less than or equal to two times the input dimension but got "
                            f"padding length {len(pads)} and input of dimension {A.ndim}")
-    out = _pad_array(A, pads, 0 if value is None else value)
-    t = wrap(out)
+    if mode == "constant":
+        out = _pad_array(A, pads, 0 if value is None else value)
+        t = wrap(out)
+        if GRAD_ENABLED[0] and input._rg:
+            node = ConstantPadNdBackward0.__new__(ConstantPadNdBackward0)
+            node.pads = pads
+            record(node, t, (input,))
+        return t
+    if value is not None and value != 0:
+        raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
+    k = len(pads) // 2
+    if not (1 <= k <= 3 and A.ndim in (k + 1, k + 2)):
+        raise NotImplementedError(
+            f"Padding size {len(pads)} is not supported for {A.ndim}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    idx = _pad_indices(mode, A.shape, pads, A.dtype)
+    index = (Ellipsis,) + tuple(np.ix_(*idx))
+    t = wrap(A[index])
     if GRAD_ENABLED[0] and input._rg:
-        node = ConstantPadNdBackward0.__new__(ConstantPadNdBackward0)
-        node.pads = pads
-        record(node, t, (input,))
+        cls = _PAD_NODES[(mode, k)]
+        gnode = cls.__new__(cls)
+        gnode.index = index
+        gnode.shape = A.shape
+        gnode.basic = False
+        record(gnode, t, (input,))
     return t
 
 

@@ -81,3 +81,15 @@ __all__ += [*_layers_extra_all, *_losses_extra_all]
 from .attention import MultiheadAttention  # noqa: E402
 
 __all__ += ["MultiheadAttention"]
+
+from .lazy import *  # noqa: E402,F401,F403
+from .lazy import __all__ as _lazy_all  # noqa: E402
+from .transformer import *  # noqa: E402,F401,F403
+from .transformer import __all__ as _transformer_all  # noqa: E402
+
+__all__ += [*(n for n in _lazy_all if n != "LazyModuleMixin"), *_transformer_all]
+
+from .padding import *  # noqa: E402,F401,F403
+from .padding import __all__ as _padding_all  # noqa: E402
+
+__all__ += _padding_all

@@ -130,6 +130,9 @@ def check_channels(in_channels: int, out_channels: int, groups: int) -> None:
         raise ValueError("out_channels must be divisible by groups")
 
 
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
 class Conv2d(Module):
     """2-D convolution (cross-correlation, as in PyTorch) over (N, C, H, W) or unbatched (C, H, W) input."""
 
@@ -138,8 +141,9 @@ class Conv2d(Module):
                  device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         check_channels(in_channels, out_channels, groups)
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"Conv2d: padding_mode={padding_mode!r} is not supported (only 'zeros')")
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError("padding_mode must be one of {'reflect', 'replicate', 'circular', 'zeros'}, but got "
+                             f"padding_mode={padding_mode!r}")
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = _pair(kernel_size)
@@ -175,8 +179,18 @@ class Conv2d(Module):
     def _pads(self) -> tuple[int, int, int, int]:
         return _pads(self.padding, self.kernel_size, self.dilation)
 
+    def _padded(self, x: Tensor) -> tuple[Tensor, tuple[int, int, int, int]]:
+        """x padded by ``padding_mode`` (then the convolution pads no more), or x and the zero pads."""
+        t, b, left, right = self._pads()
+        if self.padding_mode == "zeros":
+            return x, (t, b, left, right)
+        return pad(x, (left, right, t, b), mode=self.padding_mode), (0, 0, 0, 0)
+
     def forward(self, input: Tensor) -> Tensor:
-        return _conv2d_any(input, self.weight, self.bias, self.stride, self._pads(), self.dilation, self.groups)
+        if self.padding_mode == "zeros":
+            return _conv2d_any(input, self.weight, self.bias, self.stride, self._pads(), self.dilation, self.groups)
+        x, pads = self._padded(input)
+        return _conv2d_any(x, self.weight, self.bias, self.stride, pads, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
@@ -188,6 +202,8 @@ class Conv2d(Module):
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
         return s
 
 
@@ -234,8 +250,9 @@ class Conv1d(Conv2d):
         unbatched = input.dim() == 2
         x = reshape(input, (1 if unbatched else input.shape[0], input.shape[-2], 1, input.shape[-1]))
         w = self.weight
-        out = conv2d_padded(x, reshape(w, (*w.shape[:2], 1, w.shape[2])), self.bias, (1, self.stride[0]), self._pads(),
-                     (1, self.dilation[0]), self.groups)
+        x, pads = self._padded(x)
+        out = conv2d_padded(x, reshape(w, (*w.shape[:2], 1, w.shape[2])), self.bias, (1, self.stride[0]), pads,
+                            (1, self.dilation[0]), self.groups)
         out = named_grad_fn(reshape(out, (*out.shape[:2], -1)), "ConvolutionBackward0")
         return squeeze(out, 0) if unbatched else out  # PyTorch's unbatched result: SqueezeBackward1
 
@@ -249,4 +266,6 @@ class Conv1d(Conv2d):
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
         return s
