@@ -167,3 +167,31 @@ from .ops.statistics import __all__ as _statistics_all  # noqa: E402
 
 __all__ += [*_decompositions_all, *_inplace_extra_all, *_math_extra_all, *_scatter_all, *_shape_extra_all,
             *_statistics_all]
+
+# ``out=`` (PyTorch's keyword) for the functions tutorials call with it, and for every function that names an
+# ``out`` parameter (so it is never silently ignored); hot unary ops such as ``exp`` stay unwrapped.
+from .ops._out import with_out as _with_out  # noqa: E402
+
+_OUT_NAMES = (
+    "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "pow", "remainder", "matmul", "mm",
+    "bmm", "mv", "dot", "outer", "cat", "concat", "concatenate", "stack", "hstack", "vstack", "maximum", "minimum",
+    "clamp", "clip", "where", "sum", "mean", "prod", "cumsum", "sort", "topk", "argmax", "argmin", "logsumexp",
+    "gather", "index_select", "masked_select", "tril", "triu", "neg", "negative", "abs", "absolute", "sqrt", "log",
+    "sigmoid", "tanh",
+)
+
+
+def _takes_out(fn: object) -> bool:
+    import inspect
+
+    try:
+        return "out" in inspect.signature(fn).parameters  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+_wrapped: dict[int, object] = {}  # one wrapper per function, so aliases (subtract = sub) stay one object
+for _name in __all__:
+    _fn = globals()[_name]
+    if callable(_fn) and (_name in _OUT_NAMES or _takes_out(_fn)):
+        globals()[_name] = _wrapped.setdefault(id(_fn), _with_out(_fn))

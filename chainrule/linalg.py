@@ -178,3 +178,10 @@ from .ops import decompositions as _decompositions  # noqa: E402
 
 globals().update(_decompositions.LINALG)
 __all__ += list(_decompositions.LINALG)
+
+# ``out=``: written into the given tensor(s), never silently ignored (chainrule/ops/_out.py)
+from .ops._out import with_out as _with_out  # noqa: E402
+
+for _name in __all__:
+    if callable(globals()[_name]) and _name != "LinAlgError":
+        globals()[_name] = _with_out(globals()[_name])
