@@ -159,6 +159,7 @@ class Module:
     _forward_pre_hooks: dict[int, Callable[..., Any]]
     _backward_hooks: dict[int, Callable[..., Any]]
     _backward_pre_hooks: dict[int, Callable[..., Any]]
+    _hooked: bool
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if kwargs:
@@ -176,6 +177,7 @@ class Module:
         setattr_(self, "_forward_pre_hooks", {})
         setattr_(self, "_backward_hooks", {})
         setattr_(self, "_backward_pre_hooks", {})
+        setattr_(self, "_hooked", False)  # any hook ever registered: __call__ takes the general path
 
     # -- calling ----------------------------------------------------------------------------
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -184,8 +186,7 @@ class Module:
     def __call__(self, input: Any = _NO_ARG, /, *args: Any, **kwargs: Any) -> Any:
         # The hot path, one positional input and no hooks, avoids re-packing *args/**kwargs
         # (that alone costs more than a small layer's NumPy work).
-        if (input is _NO_ARG or kwargs or self._forward_hooks or self._forward_pre_hooks or self._backward_hooks
-                or self._backward_pre_hooks):
+        if input is _NO_ARG or kwargs or self._hooked:
             return self._call_general(() if input is _NO_ARG else (input, *args), kwargs)
         if args:  # a loss: (input, target)
             return self.forward(input, *args)
@@ -215,22 +216,26 @@ class Module:
         """Call ``hook(module, args, output)`` after every forward; a non-None result replaces the output."""
         handle = RemovableHandle(self._forward_hooks)
         self._forward_hooks[handle.id] = hook
+        object.__setattr__(self, "_hooked", True)
         return handle
 
     def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(module, args)`` before every forward; a non-None result replaces the args."""
         handle = RemovableHandle(self._forward_pre_hooks)
         self._forward_pre_hooks[handle.id] = hook
+        object.__setattr__(self, "_hooked", True)
         return handle
 
     def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         """Call ``hook(module, grad_input, grad_output)`` once the gradients with respect to the module's
         inputs are computed; a non-None result replaces ``grad_input`` (see ``backward_hooks.py``)."""
+        object.__setattr__(self, "_hooked", True)
         return _add_hook(self._backward_hooks, hook, prepend)
 
     def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         """Call ``hook(module, grad_output)`` when the gradients with respect to the outputs arrive; a non-None
         result replaces ``grad_output``."""
+        object.__setattr__(self, "_hooked", True)
         return _add_hook(self._backward_pre_hooks, hook, prepend)
 
     # -- registration -----------------------------------------------------------------------
