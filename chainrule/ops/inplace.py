@@ -58,8 +58,43 @@ def _write(self: Tensor, R: np.ndarray) -> None:
     np.copyto(A, R, casting="unsafe")
 
 
+def _indexed_view_base(self: Tensor) -> tuple[Tensor, Any] | None:
+    """(base, index) when ``self`` is a view made by basic indexing (``y[0]``, ``y[:, 1:]``) of a tensor whose
+    memory it still shares; None for any other tensor."""
+    from .indexing import SelectBackward0, SliceBackward0
+
+    fn = self.grad_fn
+    if type(fn) not in (SelectBackward0, SliceBackward0):
+        return None
+    inputs = getattr(fn, "inputs", None)
+    base = inputs[0] if inputs else None
+    if not isinstance(base, Tensor) or not np.shares_memory(base._data, self._data):
+        return None
+    return base, fn.index  # type: ignore[union-attr]
+
+
+def _inplace_through_view(self: Tensor, base: Tensor, index: Any, fn: Callable[..., Tensor], args: Any,
+                          kwargs: Any) -> Tensor:
+    """An in-place op on an indexed view, as PyTorch records it: the base becomes ``base[index] = op(view)``
+    (a CopySlices node), and the view is re-read from the new base, so both have the right history."""
+    from .indexing import getitem, setitem
+
+    if base.grad_fn is None and base._rg:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    new_value = fn(graph_handle(self, self._data.copy()), *args, **kwargs)
+    setitem(base, index, new_value)  # writes the shared memory, so the view sees the new values too
+    fresh = getitem(base, index)
+    self.grad_fn, self._rg, self._out_idx = fresh.grad_fn, fresh._rg, 0
+    return self
+
+
 def apply_inplace(self: Tensor, fn: Callable[..., Tensor], *args: Any, **kwargs: Any) -> Tensor:
     """Run ``fn(self, *args)`` and write the result into ``self``'s array, keeping autograd right."""
+    if GRAD_ENABLED[0] and self.grad_fn is not None and self.grad_fn.is_view and (
+            self._rg or any(isinstance(a, Tensor) and a._rg for a in args)):
+        view_of = _indexed_view_base(self)
+        if view_of is not None:
+            return _inplace_through_view(self, view_of[0], view_of[1], fn, args, kwargs)
     if _recording(self, args):
         old = graph_handle(self, self._data.copy())
         r = fn(old, *args, **kwargs)
