@@ -172,7 +172,7 @@ def _shift(a: Any, b: Any, fn: Any, name: str) -> Tensor:
     if A.dtype.kind not in "iub" or B.dtype.kind not in "iub":
         kind = A.dtype if A.dtype.kind not in "iub" else B.dtype
         tname = {"float32": "Float", "float64": "Double", "float16": "Half"}.get(str(kind), str(kind))
-        raise RuntimeError(f'"{name.strip("_").lstrip("r")}_cpu" not implemented for \'{tname}\'')
+        raise NotImplementedError(f'"{name.strip("_").lstrip("r")}_cpu" not implemented for \'{tname}\'')
     dt = A.dtype if isinstance(a, Tensor) else B.dtype
     return Tensor._wrap(np.asarray(fn(A, B)).astype(dt, copy=False))
 

@@ -274,7 +274,22 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    arr = np.linspace(float(start), float(end), int(steps)).astype(_float_dtype(dtype))
+    dt = np.dtype(_float_dtype(dtype))
+    n = int(steps)
+    if dt.kind != "f" or n < 2:
+        arr = np.linspace(float(start), float(end), n).astype(dt)
+    else:
+        # PyTorch's kernel, in the output dtype: the first half counts up from start, the second half down
+        # from end (so the last value is exactly end and the halves mirror each other)
+        # (its vectorised loop fuses the multiply-add: one rounding, emulated in a wider type)
+        wide = np.float64 if dt == np.float32 else np.longdouble
+        s, e = dt.type(start), dt.type(end)
+        step = (e - s) / dt.type(n - 1)
+        idx = np.arange(n)
+        with np.errstate(all="ignore"):
+            up = wide(s) + wide(step) * idx.astype(wide)
+            down = wide(e) - wide(step) * (n - 1 - idx).astype(wide)
+            arr = np.where(idx < n // 2, up, down).astype(dt)
     return _finish(arr, requires_grad, device)
 
 

@@ -7,6 +7,7 @@ integer indices accumulate). ``x[idx] = v`` records PyTorch's ``CopySlices``:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -169,8 +170,31 @@ def _index_error(A: np.ndarray, idx: Any, err: Exception) -> IndexError:
             return IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
                               "in C++ to convert a 0-dim tensor to a number")
         return IndexError(f"too many indices for tensor of dimension {A.ndim}")
+    if re.search(r"boolean index did not match", msg):  # a boolean mask of the wrong shape
+        pos = 0
+        for i in items:
+            if isinstance(i, np.ndarray) and i.dtype == np.bool_:
+                return IndexError(f"The shape of the mask {list(i.shape)} at index {pos} does not match the shape "
+                                  f"of the indexed tensor {list(A.shape[pos:])} at index {pos}")
+            if i is not None and i is not Ellipsis:
+                pos += 1
     # NumPy's "for axis 0" in an integer-array index: PyTorch says "for dimension 0"
     return IndexError(msg.replace(" for axis ", " for dimension "))
+
+
+def _expand_error(target: list[int], sizes: list[int]) -> RuntimeError:
+    """PyTorch's message when a value cannot be expanded to the indexed region's shape."""
+    for k in range(1, len(sizes) + 1):
+        t = target[-k] if k <= len(target) else None
+        if t is None:
+            break
+        if sizes[-k] != t and sizes[-k] != 1:
+            return RuntimeError(f"The expanded size of the tensor ({t}) must match the existing size ({sizes[-k]}) at "
+                                f"non-singleton dimension {len(target) - k}.  Target sizes: {target}.  "
+                                f"Tensor sizes: {sizes}")
+    return RuntimeError(f"expand(torch.FloatTensor{{{sizes}}}, size={target}): the number of sizes provided "
+                        f"({len(target)}) must be greater or equal to the number of dimensions in the tensor "
+                        f"({len(sizes)})")
 
 
 def getitem(input: Tensor, index: Any) -> Tensor:
@@ -265,6 +289,10 @@ def check_not_view(t: Tensor) -> None:
     does not, and a silently wrong gradient is worse than an error)."""
     fn = t.grad_fn
     if fn is not None and fn.is_view and t._data.base is not None:
+        inputs = getattr(fn, "inputs", None)
+        base = inputs[0] if inputs else None
+        if isinstance(base, Tensor) and base._rg and base.grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
         raise RuntimeError(
             f"chainrule does not support recording an in-place operation on a view ({fn.name}) of a tensor that "
             "requires grad: its base's gradient would be wrong. Apply the operation to the base tensor, or "
@@ -305,10 +333,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     except IndexError as e:
         raise _index_error(A, idx, e) from None
     except ValueError:
-        raise RuntimeError(
-            f"shape mismatch: value tensor of shape {list(np.shape(V))} cannot be broadcast to indexing result of "
-            f"shape {list(np.shape(region))}"
-        ) from None
+        raise _expand_error(list(np.shape(region)), list(np.shape(V))) from None
     old = graph_handle(self, A) if recording else None
     put(A, idx, V)
     if recording:

@@ -30,6 +30,10 @@ def _geometry(x: Tensor, k: tuple[int, int], s: tuple[int, int], p: tuple[int, i
                                f"kernel_size={k[i]} and dilation={d[i]}")
     ho = out_size(h, k[0], s[0], p[0], d[0], ceil_mode)
     wo = out_size(w, k[1], s[1], p[1], d[1], ceil_mode)
+    if ho < 1 or wo < 1:
+        c = x.shape[-3]
+        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{ho}x{wo}). "
+                           "Output size is too small")
     # ceil_mode may need cells past the right/bottom padding: pad further (never read by a max)
     bottom = max(p[0], (ho - 1) * s[0] + d[0] * (k[0] - 1) + 1 - h - p[0])
     right = max(p[1], (wo - 1) * s[1] + d[1] * (k[1] - 1) + 1 - w - p[1])
