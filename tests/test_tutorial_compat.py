@@ -92,3 +92,17 @@ def test_methods_found_missing() -> None:
     assert cr.cosine_similarity(cr.ones(2, 3), cr.ones(2, 3)).tolist() == pytest.approx([1.0, 1.0])
     with pytest.warns(UserWarning, match="x.T"):
         cr.ones(2, 3, 4).T
+
+
+def test_diagonal_with_dims_matches_pytorch() -> None:
+    torch = require_torch()
+    x = np.random.default_rng(0).standard_normal((2, 3, 4))
+    for kw in ({}, {"offset": 1}, {"offset": -1, "dim1": 1, "dim2": 2}, {"dim1": -1, "dim2": 0},
+               {"dim1": 2, "dim2": 1, "offset": 2}):
+        ours = cr.tensor(x, requires_grad=True)
+        theirs = torch.tensor(x, requires_grad=True)
+        a, b = cr.diagonal(ours, **kw), torch.diagonal(theirs, **kw)
+        (a * a).sum().backward()
+        (b * b).sum().backward()
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy())
+        np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy())

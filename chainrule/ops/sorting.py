@@ -140,13 +140,22 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {A.ndim}D")
 
 
-def diagonal_(input: Tensor, offset: int = 0) -> Tensor:
+def diagonal_(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The diagonal of the (dim1, dim2) planes, as the last dimension (PyTorch's layout); differentiable."""
+    from .shape import permute
+
     A = input._data
-    n = min(A.shape[0] - max(-offset, 0), A.shape[1] - max(offset, 0))
-    n = max(n, 0)
+    nd = A.ndim
+    d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    if (d1, d2) != (nd - 2, nd - 1):
+        input = permute(input, tuple(d for d in range(nd) if d not in (d1, d2)) + (d1, d2))
+    h, w = A.shape[d1], A.shape[d2]
+    n = max(min(h - max(-offset, 0), w - max(offset, 0)), 0)
     rows = np.arange(n) + max(-offset, 0)
     cols = np.arange(n) + max(offset, 0)
-    return getitem(input, (rows, cols))
+    return getitem(input, (Ellipsis, rows, cols))
 
 
 def trace(input: Tensor) -> Tensor:
