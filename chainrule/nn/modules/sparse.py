@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from ...creation import empty
 from ...tensor import Tensor
 from .. import init
@@ -59,18 +57,6 @@ class Embedding(Module):
         from ..functional_layers import embedding
 
         return embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type)
-
-    def _renorm(self, idx: np.ndarray) -> None:
-        """Rescale (in place, untracked) each looked-up row whose norm exceeds max_norm, as PyTorch does."""
-        W = self.weight._data
-        rows = np.unique(idx)
-        p = self.norm_type
-        norms = np.linalg.norm(W[rows].astype(np.float64), ord=p, axis=1)
-        big = norms > self.max_norm
-        if big.any():
-            scale = self.max_norm / (norms[big] + 1e-7)
-            W[rows[big]] *= scale[:, None].astype(W.dtype)
-            self.weight._bump()
 
     @classmethod
     def from_pretrained(cls, embeddings: Tensor, freeze: bool = True, padding_idx: int | None = None,
