@@ -32,7 +32,7 @@ from . import optim  # noqa: E402
 from . import nn  # noqa: E402
 from .compiled_step import CompiledStep, compile_step  # noqa: E402
 from . import linalg  # noqa: E402
-from . import distributions, func, jit, testing  # noqa: E402
+from . import distributions, func, jit, special, testing  # noqa: E402
 from .func import vmap  # noqa: E402
 from .nn.functional import cosine_similarity, pairwise_distance  # noqa: E402
 from ._promotion import can_cast, promote_types, result_type, typename  # noqa: E402
