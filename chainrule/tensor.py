@@ -572,6 +572,27 @@ class Tensor:
 
         return _Handle()
 
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> Any:
+        """Call ``hook(self)`` each time ``backward`` has accumulated into this leaf's ``.grad``."""
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        from .autograd.engine import PostAccumulateHook
+
+        entry = PostAccumulateHook(hook)
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(entry)
+        hooks = self._hooks
+
+        class _Handle:
+            def remove(self) -> None:
+                if entry in hooks:
+                    hooks.remove(entry)
+
+        return _Handle()
+
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Any = None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (``autograd.backward`` on one tensor)."""

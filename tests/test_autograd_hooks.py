@@ -48,3 +48,38 @@ def test_hooks_match_torch(torch, case):
 def test_hook_on_tensor_without_grad_raises():
     with pytest.raises(RuntimeError, match="doesn't require gradient"):
         cr.ones(2).register_hook(lambda g: g)
+
+
+def test_post_accumulate_grad_hook_matches_pytorch():
+    from oracle import require_torch
+
+    torch = require_torch()
+
+    def run(lib):
+        x = lib.ones(2, requires_grad=True)
+        log = []
+        h = x.register_post_accumulate_grad_hook(lambda p: log.append(p.grad.clone().tolist()))
+        x.register_hook(lambda g: g * 2)
+        for _ in range(2):
+            (x * 3).sum().backward()
+        h.remove()
+        (x * 3).sum().backward()
+        w = lib.ones(3, requires_grad=True)
+        opt = lib.optim.SGD([w], lr=0.1)
+
+        def step(p):  # the optimizer-in-backward pattern
+            opt.step()
+            opt.zero_grad()
+
+        w.register_post_accumulate_grad_hook(step)
+        (w**2).sum().backward()
+        errors = []
+        for bad in (lambda: lib.ones(2).register_post_accumulate_grad_hook(print),
+                    lambda: (x * 2).register_post_accumulate_grad_hook(print)):
+            try:
+                bad()
+            except RuntimeError as e:
+                errors.append(str(e))
+        return log, x.grad.tolist(), w.detach().tolist(), w.grad, errors
+
+    assert run(cr) == run(torch)

@@ -433,11 +433,30 @@ _OWN_REFS = 4
 
 def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool) -> None:
     Tensor = _tensor_cls()
+    post = []
     if leaf._hooks:
         for hook in leaf._hooks:
+            if type(hook) is PostAccumulateHook:
+                post.append(hook.fn)
+                continue
             r = hook(g if create_graph else Tensor._wrap(g))
             if r is not None:
                 g = r if create_graph else r._data
+    _add_into_grad(leaf, g, create_graph, Tensor)
+    for fn in post:  # register_post_accumulate_grad_hook: called with the leaf once .grad is updated
+        fn(leaf)
+
+
+class PostAccumulateHook:
+    """A hook from ``Tensor.register_post_accumulate_grad_hook``: ``fn(tensor)`` runs after ``.grad`` is updated."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+
+
+def _add_into_grad(leaf: Any, g: Any, create_graph: bool, Tensor: Any) -> None:
     prev = leaf._grad
     if create_graph:
         if prev is None:
