@@ -106,3 +106,22 @@ def test_diagonal_with_dims_matches_pytorch() -> None:
         (b * b).sum().backward()
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy())
         np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy())
+
+
+def test_batchnorm3d_matches_pytorch() -> None:
+    torch = require_torch()
+    x = np.random.default_rng(0).standard_normal((2, 3, 2, 3, 4))
+    outs = []
+    for lib in (torch, cr):
+        m = lib.nn.BatchNorm3d(3).double()
+        t = lib.from_numpy(x.copy()).requires_grad_()
+        y = m(t)
+        (y**3).sum().backward()
+        m.eval()
+        outs.append([y.detach().numpy(), t.grad.numpy(), m.running_mean.numpy(), m.running_var.numpy(),
+                     m(t).detach().numpy(), repr(m)])
+    for a, b in zip(*outs):
+        if isinstance(a, str):
+            assert a == b
+        else:
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)

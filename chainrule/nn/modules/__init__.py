@@ -51,7 +51,7 @@ from .loss import (
     SoftMarginLoss,
 )
 from .module import Module
-from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from .sparse import Embedding
@@ -66,7 +66,7 @@ __all__ = [
     "PReLU", "Softmax", "Softmin", "LogSoftmax", "GLU", "Threshold",
     "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
     "KLDivLoss", "PoissonNLLLoss", "SoftMarginLoss", "MarginRankingLoss", "HingeEmbeddingLoss",
-    "CosineEmbeddingLoss", "LayerNorm", "BatchNorm1d", "BatchNorm2d", "Embedding",
+    "CosineEmbeddingLoss", "LayerNorm", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "Embedding",
     "ParameterList", "ParameterDict", "RNNBase", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
     "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
 ]

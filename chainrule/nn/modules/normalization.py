@@ -158,4 +158,10 @@ class BatchNorm2d(_BatchNorm):
     _expected_dims = (4,)
 
 
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation over (N, C, D, H, W) inputs, per channel C."""
+
+    _expected_dims = (5,)
+
+
 __all__ = ["LayerNorm", "BatchNorm1d", "BatchNorm2d"]
