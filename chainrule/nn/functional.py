@@ -21,6 +21,7 @@ from .functional_losses_extra import *  # noqa: F401,F403
 from .functional_losses_extra import CATALOGUED as _losses_extra_catalogued
 from .modules.attention import scaled_dot_product_attention  # noqa: F401
 from .modules.conv import conv2d  # noqa: F401  (see __all__)
+from .modules.embedding_bag import embedding_bag  # noqa: F401
 from .modules.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d  # noqa: F401
 
 # ``__all__`` is the derivative catalogue's scope (closed-form derivatives); conv2d, the poolings and most of

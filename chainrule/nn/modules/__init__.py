@@ -93,3 +93,7 @@ from .padding import *  # noqa: E402,F401,F403
 from .padding import __all__ as _padding_all  # noqa: E402
 
 __all__ += _padding_all
+
+from .embedding_bag import EmbeddingBag  # noqa: E402
+
+__all__ += ["EmbeddingBag"]
