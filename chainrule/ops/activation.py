@@ -282,7 +282,7 @@ class GeluBackward0(Node):
 
 def _gelu_grad_array(g: np.ndarray, x: np.ndarray) -> np.ndarray:
     """G·(Φ(x) + x·φ(x)), in place on one buffer (large float32: fused in ops/_kernels.py)."""
-    fast = _kernels.gelu_backward(g, x)
+    fast = _kernels.gelu_backward(g, x) if x.size >= _kernels.MIN_SIZE else None
     if fast is not None:
         return fast
     d = _special.gelu_derivative(x)
@@ -301,7 +301,7 @@ def _gelu_array(A: np.ndarray, approximate: str) -> np.ndarray:
         T *= A
         T *= 0.5
         return T
-    fast = _kernels.gelu(A)
+    fast = _kernels.gelu(A) if A.size >= _kernels.MIN_SIZE else None
     if fast is not None:
         return fast
     T = _special.normal_cdf(A)

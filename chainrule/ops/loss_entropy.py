@@ -249,7 +249,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     C = X.shape[cdim]
     want_softmax = input._rg and GRAD_ENABLED[0]
     # one fused pass gives the softmax, the shift and the log-sum (large float32, class axis last)
-    fast = None if eps else _kernels.softmax_stats(X, cdim, want_softmax)
+    fast = None if eps or X.size < _kernels.MIN_SIZE else _kernels.softmax_stats(X, cdim, want_softmax)
     cw = valid_e = None
     if fast is not None:
         s, m, lse = fast

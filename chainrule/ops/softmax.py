@@ -51,7 +51,7 @@ def _shifted(A: np.ndarray, d: int) -> np.ndarray:
 def softmax_array(A: np.ndarray, d: int) -> np.ndarray:
     if A.ndim == 0:
         return np.ones_like(A)
-    fast = _kernels.softmax(A, d)
+    fast = _kernels.softmax(A, d) if A.size >= _kernels.MIN_SIZE else None
     if fast is not None:
         return fast
     with silent():
@@ -62,7 +62,7 @@ def softmax_array(A: np.ndarray, d: int) -> np.ndarray:
 def log_softmax_array(A: np.ndarray, d: int) -> np.ndarray:
     if A.ndim == 0:
         return np.zeros_like(A)
-    fast = _kernels.log_softmax(A, d)
+    fast = _kernels.log_softmax(A, d) if A.size >= _kernels.MIN_SIZE else None
     if fast is not None:
         return fast
     with silent():
@@ -81,7 +81,8 @@ class SoftmaxBackward0(Node):
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         if y.ndim == 0:
             return (g * 0,)
-        if not F.is_tensor and (fast := _kernels.softmax_backward(g, y, self.dim)) is not None:
+        if not F.is_tensor and y.size >= _kernels.MIN_SIZE and (
+                fast := _kernels.softmax_backward(g, y, self.dim)) is not None:
             return (fast,)
         gy = g * y
         return (gy - y * F.sum(gy, axis=self.dim, keepdims=True),)
@@ -98,7 +99,8 @@ class LogSoftmaxBackward0(Node):
     def backward(self, F: Any, g: Any, x: Any, y: Any) -> tuple[Any]:
         if y.ndim == 0:
             return (g * 0,)
-        if not F.is_tensor and (fast := _kernels.log_softmax_backward(g, y, self.dim)) is not None:
+        if not F.is_tensor and y.size >= _kernels.MIN_SIZE and (
+                fast := _kernels.log_softmax_backward(g, y, self.dim)) is not None:
             return (fast,)
         return (g - F.exp(y) * F.sum(g, axis=self.dim, keepdims=True),)
 
